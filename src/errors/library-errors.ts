@@ -1,0 +1,87 @@
+import { brand, RetryError } from './retry-error.js';
+
+const describe = (error: unknown): string => {
+  if (error instanceof Error) return `${error.name}: ${error.message}`;
+  try {
+    return String(error);
+  } catch {
+    return Object.prototype.toString.call(error);
+  }
+};
+
+/** Every attempt failed with a retryable error and `maxAttempts` was reached. */
+export class MaxRetriesExceededError extends RetryError {
+  /** The configured limit. */
+  readonly maxAttempts: number;
+  /** Attempts actually made (equals `maxAttempts`). */
+  readonly attempts: number;
+  /** The error of the last attempt (also `cause`). */
+  readonly lastError: unknown;
+  /** One error per attempt, in order. */
+  readonly errors: readonly unknown[];
+  constructor(init: { maxAttempts: number; attempts: number; lastError: unknown; errors: readonly unknown[] }) {
+    super(
+      `Failed after ${init.attempts} attempt${init.attempts === 1 ? '' : 's'} (maxAttempts ${init.maxAttempts}): ${describe(init.lastError)}`,
+      { cause: init.lastError },
+    );
+    this.maxAttempts = init.maxAttempts;
+    this.attempts = init.attempts;
+    this.lastError = init.lastError;
+    this.errors = Object.freeze([...init.errors]);
+  }
+}
+brand(MaxRetriesExceededError, 'MaxRetriesExceededError');
+
+/** The total `timeout` of a call expired (or the next wait would have ended past it). */
+export class RetryTimeoutError extends RetryError {
+  /** The total timeout in ms. */
+  readonly timeout: number;
+  /** Attempts started before the deadline. */
+  readonly attempts: number;
+  /** The error of the latest failed attempt, `undefined` if none failed yet. */
+  readonly lastError: unknown;
+  constructor(init: { timeout: number; attempts: number; lastError: unknown }) {
+    super(
+      `Timed out after ${init.timeout} ms and ${init.attempts} attempt${init.attempts === 1 ? '' : 's'}` +
+        (init.lastError === undefined ? '' : `: ${describe(init.lastError)}`),
+      init.lastError === undefined ? undefined : { cause: init.lastError },
+    );
+    this.timeout = init.timeout;
+    this.attempts = init.attempts;
+    this.lastError = init.lastError;
+  }
+}
+brand(RetryTimeoutError, 'RetryTimeoutError');
+
+/** A circuit breaker refused the call without running it. */
+export class CircuitOpenError extends RetryError {
+  /** Milliseconds until the breaker admits a probe (0 when a probe slot is merely busy). */
+  readonly retryAfter: number;
+  constructor(init: { retryAfter: number; message?: string; cause?: unknown }) {
+    super(init.message ?? `Circuit is open; retry after ${Math.ceil(init.retryAfter)} ms`, 'cause' in init ? { cause: init.cause } : undefined);
+    this.retryAfter = init.retryAfter;
+  }
+}
+brand(CircuitOpenError, 'CircuitOpenError');
+
+/** A shared retry budget refused a retry. */
+export class RetryBudgetExceededError extends RetryError {
+  /** The error that would have been retried (also `cause`). */
+  readonly lastError: unknown;
+  constructor(init: { lastError: unknown }) {
+    super(`Retry budget exhausted; not retrying: ${describe(init.lastError)}`, { cause: init.lastError });
+    this.lastError = init.lastError;
+  }
+}
+brand(RetryBudgetExceededError, 'RetryBudgetExceededError');
+
+/** A bulk run's success rate fell below `partialSuccessThreshold`. */
+export class BulkRetryError<R = unknown> extends RetryError {
+  /** The full result, as `executeBulk` would have resolved it. */
+  readonly result: R;
+  constructor(init: { result: R; message?: string }) {
+    super(init.message ?? 'Bulk operation success rate below partialSuccessThreshold');
+    this.result = init.result;
+  }
+}
+brand(BulkRetryError, 'BulkRetryError');

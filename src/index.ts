@@ -1,0 +1,46 @@
+/**
+ * zenoo-retry — the public entry. Every public name is listed explicitly.
+ * Each section is owned by one component; keep additions inside its section.
+ */
+
+// --- core ---------------------------------------------------------------
+export type { Clock } from './core/clock.js';
+export { realClock } from './core/clock.js';
+export type { RetryAttempt } from './core/attempt.js';
+
+// --- errors -------------------------------------------------------------
+export { RetryError } from './errors/retry-error.js';
+export {
+  MaxRetriesExceededError,
+  RetryTimeoutError,
+  CircuitOpenError,
+  RetryBudgetExceededError,
+  BulkRetryError,
+} from './errors/library-errors.js';
+// (vocabulary)
+
+// --- strategies ---------------------------------------------------------
+export type { RetryStrategy, JitterType, StrategyOverrides, DelaysOptions } from './strategies/strategy.js';
+// (strategies)
+
+// --- policies and classification ----------------------------------------
+export type { ErrorMatcher } from './policies/matchers.js';
+export { byCode, byStatus, byName } from './policies/matchers.js';
+export type { RetryPolicyOptions } from './policies/retry-policy.js';
+export { RetryPolicy } from './policies/retry-policy.js';
+// (presets and classification)
+
+// --- executor -----------------------------------------------------------
+// (executor)
+
+// --- wrappers and decorators --------------------------------------------
+// (wrappers)
+
+// --- circuit breakers ---------------------------------------------------
+// (breakers)
+
+// --- observability, budgets, bulk ---------------------------------------
+export type { RetryEventListener } from './observability/events.js';
+export { RetryEventHandler } from './observability/events.js';
+export { CHANNEL_NAMES } from './observability/diagnostics.js';
+// (observability)
