@@ -22,6 +22,15 @@ export {
 // --- strategies ---------------------------------------------------------
 export type { RetryStrategy, JitterType, StrategyOverrides, DelaysOptions } from './strategies/strategy.js';
 // (strategies)
+export type { ExponentialBackoffOptions } from './strategies/exponential.js';
+export { ExponentialBackoffStrategy, EXPONENTIAL_DEFAULTS } from './strategies/exponential.js';
+export type { LinearBackoffOptions } from './strategies/linear.js';
+export { LinearBackoffStrategy, LINEAR_DEFAULTS } from './strategies/linear.js';
+export type { FixedDelayOptions } from './strategies/fixed.js';
+export { FixedDelayStrategy, FIXED_DEFAULTS } from './strategies/fixed.js';
+export type { AdaptiveStrategyOptions, AdaptiveStatistics } from './strategies/adaptive.js';
+export { AdaptiveStrategy, ADAPTIVE_DEFAULTS } from './strategies/adaptive.js';
+export { applyJitter } from './strategies/jitter.js';
 
 // --- policies and classification ----------------------------------------
 export type { ErrorMatcher } from './policies/matchers.js';
@@ -31,6 +40,10 @@ export { RetryPolicy } from './policies/retry-policy.js';
 // (presets and classification)
 
 // --- executor -----------------------------------------------------------
+export type { AttemptContext } from './core/retry-async.js';
+export { retryAsync } from './core/retry-async.js';
+export type { RetryOptions } from './core/options.js';
+export type { BreakerGuard, BudgetGuard, MetricsSink, CallRecord } from './core/hooks.js';
 // (executor)
 
 // --- wrappers and decorators --------------------------------------------

@@ -1,0 +1,140 @@
+import { type Clock, clampDelay } from './clock.js';
+
+/**
+ * Deadlines without a timer per call. Every call with the same timeout value (and clock) joins
+ * one FIFO list: since `now` only grows, appending keeps the list sorted by deadline, so one
+ * timer armed for the head serves the whole list and insert/remove are O(1) — the design of
+ * Node's own timer lists. A `DefaultRetryPolicy` call (60 s total timeout) thus costs a clock
+ * read and two pointer updates, not a `setTimeout` + `clearTimeout`.
+ *
+ * When the list empties the timer is not cleared but unref'd (where the runtime can), so the
+ * next call reuses it and an idle process still exits; on a clock without `unref` (an injected
+ * virtual clock) it is cleared, so no timer outlives the work.
+ */
+export class DeadlineNode {
+  at = 0;
+  prev: DeadlineNode | null = null;
+  next: DeadlineNode | null = null;
+  list: DeadlineList | null = null;
+  constructor(readonly fire: () => void) {}
+}
+
+interface Refable {
+  ref(): unknown;
+  unref(): unknown;
+}
+const refable = (h: unknown): h is Refable =>
+  h !== null && typeof h === 'object' && typeof (h as Refable).unref === 'function' && typeof (h as Refable).ref === 'function';
+
+export class DeadlineList {
+  private head: DeadlineNode | null = null;
+  private tail: DeadlineNode | null = null;
+  private timer: unknown = undefined;
+  private timerAt = Infinity;
+  private refed = false;
+  private readonly onTimer = (): void => this.expire();
+
+  constructor(
+    readonly clock: Clock,
+    readonly timeout: number,
+    /** Shared lists keep an idle timer (unref'd) for reuse; private ones clear it. */
+    private readonly shared = true,
+  ) {}
+
+  /** Add `node` with deadline `now + timeout`. */
+  add(node: DeadlineNode, now: number): void {
+    node.at = now + this.timeout;
+    node.list = this;
+    node.next = null;
+    node.prev = this.tail;
+    if (this.tail === null) this.head = node;
+    else this.tail.next = node;
+    this.tail = node;
+    if (this.timer === undefined) this.arm(node.at - now);
+    else if (!this.refed) {
+      (this.timer as Refable).ref();
+      this.refed = true;
+    }
+  }
+
+  remove(node: DeadlineNode): void {
+    if (node.list !== this) return;
+    const { prev, next } = node;
+    if (prev === null) this.head = next;
+    else prev.next = next;
+    if (next === null) this.tail = prev;
+    else next.prev = prev;
+    node.prev = node.next = node.list = null;
+    if (this.head === null && this.timer !== undefined) this.idle();
+  }
+
+  private arm(ms: number): void {
+    const delay = clampDelay(Math.ceil(ms));
+    this.timer = this.clock.setTimeout(this.onTimer, delay);
+    this.timerAt = this.clock.now() + delay;
+    this.refed = true;
+  }
+
+  private idle(): void {
+    if (this.shared && refable(this.timer)) {
+      this.timer.unref();
+      this.refed = false;
+    } else {
+      this.clock.clearTimeout(this.timer);
+      this.timer = undefined;
+      this.timerAt = Infinity;
+    }
+  }
+
+  private expire(): void {
+    this.timer = undefined;
+    this.timerAt = Infinity;
+    const now = this.clock.now();
+    let node = this.head;
+    while (node !== null && node.at <= now) {
+      this.remove(node);
+      node.fire();
+      node = this.head;
+    }
+    if (this.head !== null && this.timer === undefined) this.arm(this.head.at - now);
+  }
+
+  /** For tests and diagnostics: entries currently waiting. */
+  get size(): number {
+    let n = 0;
+    for (let x = this.head; x !== null; x = x.next) n++;
+    return n;
+  }
+
+  /** For tests: when the shared timer will fire (Infinity when none). */
+  get armedAt(): number {
+    return this.timerAt;
+  }
+}
+
+const MAX_SHARED_LISTS = 64;
+const lists = new WeakMap<Clock, Map<number, DeadlineList>>();
+let lastClock: Clock | undefined;
+let lastTimeout = Number.NaN;
+let lastList: DeadlineList | undefined;
+
+/** The shared list for (`clock`, `timeout`); a one-entry cache makes the common case a compare. */
+export function deadlineList(clock: Clock, timeout: number): DeadlineList {
+  if (clock === lastClock && timeout === lastTimeout && lastList !== undefined) return lastList;
+  let byTimeout = lists.get(clock);
+  if (byTimeout === undefined) {
+    byTimeout = new Map();
+    lists.set(clock, byTimeout);
+  }
+  let list = byTimeout.get(timeout);
+  if (list === undefined) {
+    // Bounded: a program computing many distinct timeouts gets private lists past this point.
+    if (byTimeout.size >= MAX_SHARED_LISTS) return new DeadlineList(clock, timeout, false);
+    list = new DeadlineList(clock, timeout);
+    byTimeout.set(timeout, list);
+  }
+  lastClock = clock;
+  lastTimeout = timeout;
+  lastList = list;
+  return list;
+}

@@ -1,0 +1,185 @@
+import { DefaultRetryPolicy } from '../policies/presets.js';
+import { type ErrorMatcher, toPredicateList } from '../policies/matchers.js';
+import { RetryPolicy } from '../policies/retry-policy.js';
+import type { RetryEventListener } from '../observability/events.js';
+import type { RetryStrategy, StrategyOverrides } from '../strategies/strategy.js';
+import type { RetryAttempt } from './attempt.js';
+import { type Clock, realClock } from './clock.js';
+import type { BreakerGuard, BudgetGuard, MetricsSink } from './hooks.js';
+import { checkFunction, checkNumber, describeValue } from './validate.js';
+
+/**
+ * Options of `retryAsync` and of every wrapper (`asyncRetry`, `retry`, presets …).
+ * Every option is optional; `undefined` never wipes a default.
+ */
+export interface RetryOptions {
+  /** Which errors, which strategy, how long. @default new DefaultRetryPolicy() */
+  policy?: RetryPolicy;
+  /** Replaces the policy's strategy. @default policy.strategy */
+  strategy?: RetryStrategy;
+  /** Every call counts, the first included. @default strategy.maxAttempts */
+  maxAttempts?: number;
+  /** The strategy's base delay in ms (`delay` for FixedDelayStrategy). @default strategy's */
+  delay?: number;
+  /** Exponential multiplier (only for ExponentialBackoffStrategy). @default strategy's */
+  backoffMultiplier?: number;
+  /** Cap on any single wait, in ms. @default strategy's */
+  maxDelay?: number;
+  /** Retry only errors matching one of these (overrides the policy's lists). */
+  exceptions?: ErrorMatcher | readonly ErrorMatcher[];
+  /** When set, it alone decides whether an error is retried (a throw counts as "no"). */
+  retryCondition?: (error: unknown, attempt: RetryAttempt) => boolean;
+  /** Called before each wait with the failed attempt; awaited; its errors are ignored. */
+  onRetry?: (attempt: RetryAttempt) => void | Promise<void>;
+  /** Total ms for the whole call, all attempts and waits. @default policy.timeout */
+  timeout?: number;
+  /** Ms one attempt may run before it fails with `RequestTimeoutError`. @default undefined */
+  attemptTimeout?: number;
+  /** Cancels everything at once; the call rejects with `signal.reason`. */
+  signal?: AbortSignal;
+  /** Guards each attempt. @default policy.circuitBreaker */
+  circuitBreaker?: BreakerGuard;
+  /** Records calls, attempts, latency. */
+  metrics?: MetricsSink;
+  /** Lifecycle callbacks (a `RetryEventHandler` or any object with some of its methods). */
+  eventHandler?: RetryEventListener;
+  /** Limits retries across every call that shares it. */
+  budget?: BudgetGuard;
+  /** Time source and timers. @default the real monotonic clock */
+  clock?: Clock;
+}
+
+export const RETRY_OPTION_KEYS: ReadonlySet<string> = new Set([
+  'policy', 'strategy', 'maxAttempts', 'delay', 'backoffMultiplier', 'maxDelay', 'exceptions',
+  'retryCondition', 'onRetry', 'timeout', 'attemptTimeout', 'signal', 'circuitBreaker', 'metrics',
+  'eventHandler', 'budget', 'clock',
+]);
+
+/** Everything the executor needs, resolved and validated once (at wrap time for wrappers). */
+export interface Plan {
+  readonly policy: RetryPolicy;
+  readonly strategy: RetryStrategy;
+  readonly maxAttempts: number;
+  readonly exceptions: ((error: unknown) => boolean) | undefined;
+  readonly retryCondition: ((error: unknown, attempt: RetryAttempt) => boolean) | undefined;
+  readonly onRetry: ((attempt: RetryAttempt) => void | Promise<void>) | undefined;
+  /** Finite total timeout, or undefined. */
+  readonly timeout: number | undefined;
+  readonly attemptTimeout: number | undefined;
+  readonly signal: AbortSignal | undefined;
+  /** The options' breaker; the policy's is read at call time (it is assignable). */
+  readonly breaker: BreakerGuard | undefined;
+  readonly metrics: MetricsSink | undefined;
+  readonly events: RetryEventListener | undefined;
+  readonly budget: BudgetGuard | undefined;
+  readonly clock: Clock;
+  /** The strategy learns from outcomes (AdaptiveStrategy). */
+  readonly adaptive: boolean;
+  /** Some feature reads elapsed time or snapshots: the call records its start. */
+  readonly timed: boolean;
+}
+
+let defaultPolicy: RetryPolicy | undefined;
+/** The shared default policy (immutable in practice: nobody else holds it). */
+const getDefaultPolicy = (): RetryPolicy => (defaultPolicy ??= new DefaultRetryPolicy());
+
+type Overridable = RetryStrategy & { withOverrides?(o: StrategyOverrides): RetryStrategy };
+
+const deriveStrategy = (base: RetryStrategy, o: StrategyOverrides): RetryStrategy => {
+  const s = base as Overridable;
+  if (typeof s.withOverrides === 'function') return s.withOverrides(o);
+  const names = Object.keys(o)
+    .filter((k) => k !== 'maxAttempts')
+    .map((k) => (k === 'baseDelay' ? 'delay' : k === 'multiplier' ? 'backoffMultiplier' : k));
+  throw new TypeError(
+    `\`${names.join('`, `')}\` cannot be applied to a custom strategy without withOverrides(); configure the strategy itself`,
+  );
+};
+
+const isObject = (v: unknown): v is object => v !== null && typeof v === 'object';
+
+function checkGuard(name: string, value: unknown, method: string): void {
+  if (value !== undefined && (!isObject(value) || typeof (value as Record<string, unknown>)[method] !== 'function')) {
+    throw new TypeError(`\`${name}\` must be an object with a ${method}() method, got ${describeValue(value)}`);
+  }
+}
+
+/**
+ * Validate `options` and resolve them into a plan. Throws RangeError/TypeError naming the
+ * option and the value. Never mutates `options`, the policy or the strategy.
+ */
+export function compile(options: RetryOptions | undefined, where = 'retryAsync'): Plan {
+  const o: RetryOptions = options ?? {};
+  if (!isObject(o)) throw new TypeError(`${where}: options must be an object, got ${describeValue(options)}`);
+  for (const key in o) {
+    if (!RETRY_OPTION_KEYS.has(key)) throw new TypeError(`${where}: unknown option \`${key}\``);
+  }
+  const policy = o.policy ?? getDefaultPolicy();
+  if (!(policy instanceof RetryPolicy)) {
+    throw new TypeError(`\`policy\` must be a RetryPolicy, got ${describeValue(policy)}`);
+  }
+  let strategy = policy.strategy;
+  if (o.strategy !== undefined) {
+    if (!isObject(o.strategy) || typeof (o.strategy as RetryStrategy).getDelay !== 'function') {
+      throw new TypeError(`\`strategy\` must be a RetryStrategy, got ${describeValue(o.strategy)}`);
+    }
+    strategy = o.strategy;
+  }
+  const maxAttempts =
+    o.maxAttempts === undefined ? strategy.maxAttempts : checkNumber('maxAttempts', o.maxAttempts, { integer: true, min: 1 });
+  if (o.delay !== undefined || o.backoffMultiplier !== undefined || o.maxDelay !== undefined) {
+    const ov: StrategyOverrides = { maxAttempts };
+    if (o.delay !== undefined) ov.baseDelay = checkNumber('delay', o.delay, { min: 0 });
+    if (o.backoffMultiplier !== undefined) ov.multiplier = checkNumber('backoffMultiplier', o.backoffMultiplier, { gt: 0 });
+    if (o.maxDelay !== undefined) ov.maxDelay = checkNumber('maxDelay', o.maxDelay, { min: 0 });
+    strategy = deriveStrategy(strategy, ov);
+  }
+  let exceptions: ((error: unknown) => boolean) | undefined;
+  if (o.exceptions !== undefined) {
+    exceptions = toPredicateList(o.exceptions, 'exceptions') ?? (() => false);
+  }
+  const retryCondition = checkFunction<Plan['retryCondition']>('retryCondition', o.retryCondition) ?? policy.retryCondition;
+  const onRetry = checkFunction<Plan['onRetry']>('onRetry', o.onRetry);
+  let timeout = o.timeout === undefined ? policy.timeout : checkNumber('timeout', o.timeout, { gt: 0, allowInfinity: true });
+  if (timeout === Infinity) timeout = undefined;
+  let attemptTimeout =
+    o.attemptTimeout === undefined ? undefined : checkNumber('attemptTimeout', o.attemptTimeout, { gt: 0, allowInfinity: true });
+  if (attemptTimeout === Infinity) attemptTimeout = undefined;
+  const signal = o.signal;
+  if (signal !== undefined && (!isObject(signal) || typeof (signal as AbortSignal).addEventListener !== 'function')) {
+    throw new TypeError(`\`signal\` must be an AbortSignal, got ${describeValue(signal)}`);
+  }
+  checkGuard('circuitBreaker', o.circuitBreaker, 'acquirePermit');
+  checkGuard('metrics', o.metrics, 'recordCall');
+  checkGuard('budget', o.budget, 'tryAcquireRetry');
+  if (o.eventHandler !== undefined && !isObject(o.eventHandler)) {
+    throw new TypeError(`\`eventHandler\` must be an object, got ${describeValue(o.eventHandler)}`);
+  }
+  const clock = o.clock ?? realClock;
+  if (clock !== realClock) checkGuard('clock', clock, 'setTimeout');
+  const metrics = o.metrics;
+  const events = o.eventHandler;
+  return {
+    policy,
+    strategy,
+    maxAttempts,
+    exceptions,
+    retryCondition,
+    onRetry,
+    timeout,
+    attemptTimeout,
+    signal,
+    breaker: o.circuitBreaker,
+    metrics,
+    events,
+    budget: o.budget,
+    clock,
+    adaptive: typeof (strategy as { recordOutcome?: unknown }).recordOutcome === 'function',
+    timed:
+      timeout !== undefined ||
+      metrics !== undefined ||
+      events !== undefined ||
+      onRetry !== undefined ||
+      retryCondition !== undefined,
+  };
+}
