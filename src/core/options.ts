@@ -14,39 +14,39 @@ import { checkFunction, checkNumber, describeValue } from './validate.js';
  */
 export interface RetryOptions {
   /** Which errors, which strategy, how long. @default new DefaultRetryPolicy() */
-  policy?: RetryPolicy;
+  policy?: RetryPolicy | undefined;
   /** Replaces the policy's strategy. @default policy.strategy */
-  strategy?: RetryStrategy;
+  strategy?: RetryStrategy | undefined;
   /** Every call counts, the first included. @default strategy.maxAttempts */
-  maxAttempts?: number;
+  maxAttempts?: number | undefined;
   /** The strategy's base delay in ms (`delay` for FixedDelayStrategy). @default strategy's */
-  delay?: number;
+  delay?: number | undefined;
   /** Exponential multiplier (only for ExponentialBackoffStrategy). @default strategy's */
-  backoffMultiplier?: number;
+  backoffMultiplier?: number | undefined;
   /** Cap on any single wait, in ms. @default strategy's */
-  maxDelay?: number;
+  maxDelay?: number | undefined;
   /** Retry only errors matching one of these (overrides the policy's lists). */
-  exceptions?: ErrorMatcher | readonly ErrorMatcher[];
+  exceptions?: ErrorMatcher | readonly ErrorMatcher[] | undefined;
   /** When set, it alone decides whether an error is retried (a throw counts as "no"). */
-  retryCondition?: (error: unknown, attempt: RetryAttempt) => boolean;
+  retryCondition?: ((error: unknown, attempt: RetryAttempt) => boolean) | undefined;
   /** Called before each wait with the failed attempt; awaited; its errors are ignored. */
-  onRetry?: (attempt: RetryAttempt) => void | Promise<void>;
+  onRetry?: ((attempt: RetryAttempt) => unknown) | undefined;
   /** Total ms for the whole call, all attempts and waits. @default policy.timeout */
-  timeout?: number;
+  timeout?: number | undefined;
   /** Ms one attempt may run before it fails with `RequestTimeoutError`. @default undefined */
-  attemptTimeout?: number;
+  attemptTimeout?: number | undefined;
   /** Cancels everything at once; the call rejects with `signal.reason`. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /** Guards each attempt. @default policy.circuitBreaker */
-  circuitBreaker?: BreakerGuard;
+  circuitBreaker?: BreakerGuard | undefined;
   /** Records calls, attempts, latency. */
-  metrics?: MetricsSink;
+  metrics?: MetricsSink | undefined;
   /** Lifecycle callbacks (a `RetryEventHandler` or any object with some of its methods). */
-  eventHandler?: RetryEventListener;
+  eventHandler?: RetryEventListener | undefined;
   /** Limits retries across every call that shares it. */
-  budget?: BudgetGuard;
+  budget?: BudgetGuard | undefined;
   /** Time source and timers. @default the real monotonic clock */
-  clock?: Clock;
+  clock?: Clock | undefined;
 }
 
 export const RETRY_OPTION_KEYS: ReadonlySet<string> = new Set([
@@ -62,7 +62,7 @@ export interface Plan {
   readonly maxAttempts: number;
   readonly exceptions: ((error: unknown) => boolean) | undefined;
   readonly retryCondition: ((error: unknown, attempt: RetryAttempt) => boolean) | undefined;
-  readonly onRetry: ((attempt: RetryAttempt) => void | Promise<void>) | undefined;
+  readonly onRetry: ((attempt: RetryAttempt) => unknown) | undefined;
   /** Finite total timeout, or undefined. */
   readonly timeout: number | undefined;
   readonly attemptTimeout: number | undefined;

@@ -10,10 +10,10 @@ import type { RetryAttempt } from '../core/attempt.js';
  * succeeded on `attempt.number`) or, when attempts ran out, `onMaxRetriesExceeded`.
  */
 export interface RetryEventListener {
-  onRetryStart?(attempt: RetryAttempt): void | Promise<void>;
-  onRetrySuccess?(attempt: RetryAttempt): void | Promise<void>;
-  onRetryFailure?(attempt: RetryAttempt): void | Promise<void>;
-  onMaxRetriesExceeded?(attempt: RetryAttempt): void | Promise<void>;
+  onRetryStart?(attempt: RetryAttempt): unknown;
+  onRetrySuccess?(attempt: RetryAttempt): unknown;
+  onRetryFailure?(attempt: RetryAttempt): unknown;
+  onMaxRetriesExceeded?(attempt: RetryAttempt): unknown;
 }
 
 /**
