@@ -1,0 +1,81 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { ADAPTIVE_DEFAULTS, AdaptiveStrategy } from '../../src/strategies/adaptive.js';
+import { EXPONENTIAL_DEFAULTS, ExponentialBackoffStrategy } from '../../src/strategies/exponential.js';
+import { FIXED_DEFAULTS } from '../../src/strategies/fixed.js';
+import { LINEAR_DEFAULTS } from '../../src/strategies/linear.js';
+import type { JitterType } from '../../src/strategies/strategy.js';
+
+const page = readFileSync(new URL('../../docs/strategies.md', import.meta.url), 'utf8');
+
+/** The rows of the first markdown table after `## heading` whose header starts with `first`. */
+function table(heading: string, first: string): string[][] {
+  const start = page.indexOf(`\n## ${heading}\n`);
+  expect(start, `docs/strategies.md has a "## ${heading}" section`).toBeGreaterThan(-1);
+  const end = page.indexOf('\n## ', start + 1);
+  const lines = page.slice(start, end === -1 ? undefined : end).split('\n');
+  const header = lines.findIndex((l) => l.startsWith(`| ${first} |`));
+  expect(header).toBeGreaterThan(-1);
+  const rows: string[][] = [];
+  for (const line of lines.slice(header + 2)) {
+    if (!line.startsWith('|')) break;
+    rows.push(line.slice(1, -1).split(' | ').map((c) => c.trim()));
+  }
+  return rows;
+}
+
+const literal = (cell: string): unknown => {
+  const code = /^`(.*)`$/.exec(cell)?.[1];
+  if (code === undefined) throw new Error(`not a code literal: ${cell}`);
+  if (code === 'true' || code === 'false') return code === 'true';
+  if (/^'.*'$/.test(code)) return code.slice(1, -1);
+  return Number(code);
+};
+
+describe('docs/strategies.md', () => {
+  it.each([
+    ['ExponentialBackoffStrategy', EXPONENTIAL_DEFAULTS],
+    ['LinearBackoffStrategy', LINEAR_DEFAULTS],
+    ['FixedDelayStrategy', FIXED_DEFAULTS],
+    ['AdaptiveStrategy', ADAPTIVE_DEFAULTS],
+  ])('the %s options table matches its defaults table', (heading, defaults) => {
+    const rows = table(heading, 'option');
+    const documented = Object.fromEntries(rows.map(([option, value]) => [option!.replace(/`/g, ''), literal(value!)]));
+    expect(documented).toEqual({ ...defaults });
+  });
+
+  it('the pinned jitter values match the code', () => {
+    for (const [type, r, list] of table('Jitter', '`jitterType` | `r`')) {
+      const jitterType = type!.replace(/[`']/g, '');
+      const s =
+        jitterType === 'none (jitter: false)'
+          ? new ExponentialBackoffStrategy({ maxAttempts: 7, jitter: false })
+          : new ExponentialBackoffStrategy({
+              maxAttempts: 7,
+              jitterType: jitterType as JitterType,
+              random: () => Number(r),
+            });
+      const expected = list!.split(', ').map(Number);
+      const actual = [...s.delays()];
+      actual.forEach((d, i) => expect(d).toBeCloseTo(expected[i]!, 2));
+    }
+  });
+
+  it('the adaptive regime table matches the code', () => {
+    const rows = table('AdaptiveStrategy', 'regime');
+    const fill: Record<string, [number, number]> = {
+      conservative: [0, 0],
+      aggressive: [7, 3],
+      minimal: [10, 0],
+      moderate: [9, 1],
+    };
+    expect(rows.map((r) => r[0])).toEqual(Object.keys(fill));
+    for (const [regime, , , delays] of rows) {
+      const s = new AdaptiveStrategy();
+      const [ok, bad] = fill[regime!]!;
+      for (let i = 0; i < ok; i++) s.recordOutcome(true);
+      for (let i = 0; i < bad; i++) s.recordOutcome(false);
+      expect([1, 2, 3, 4].map((n) => s.calculateDelay(n))).toEqual(delays!.split(', ').map(Number));
+    }
+  });
+});
