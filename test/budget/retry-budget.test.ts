@@ -182,7 +182,7 @@ describe('RetryBudget invariant (property)', () => {
           }
         },
       ),
-      { numRuns: 500 },
+      { numRuns: 1000 },
     );
   });
 
