@@ -57,3 +57,21 @@ export type { RetryEventListener } from './observability/events.js';
 export { RetryEventHandler } from './observability/events.js';
 export { CHANNEL_NAMES } from './observability/diagnostics.js';
 // (observability)
+export type { CircuitBreakerOptions } from './breaker/circuit-breaker.js';
+export { CircuitBreaker, CIRCUIT_BREAKER_DEFAULTS } from './breaker/circuit-breaker.js';
+export type { AdvancedCircuitBreakerOptions, SlidingWindowOptions } from './breaker/advanced-circuit-breaker.js';
+export { AdvancedCircuitBreaker, ADVANCED_CIRCUIT_BREAKER_DEFAULTS } from './breaker/advanced-circuit-breaker.js';
+export type { BreakerStats, StateChangeEvent, StateChangeListener, BreakerEventName } from './breaker/breaker-events.js';
+export type {
+  BreakerStore,
+  BreakerStoreConfig,
+  BreakerRules,
+  WindowRules,
+  BreakerState,
+  BreakerOutcome,
+  BreakerSnapshot,
+  Admission,
+  Transition,
+  MaybePromise,
+} from './breaker/store.js';
+export { MemoryBreakerStore } from './breaker/memory-store.js';
