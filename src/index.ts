@@ -51,12 +51,6 @@ export type { BreakerGuard, BudgetGuard, MetricsSink, CallRecord } from './core/
 
 // --- circuit breakers ---------------------------------------------------
 // (breakers)
-
-// --- observability, budgets, bulk ---------------------------------------
-export type { RetryEventListener } from './observability/events.js';
-export { RetryEventHandler } from './observability/events.js';
-export { CHANNEL_NAMES } from './observability/diagnostics.js';
-// (observability)
 export type { CircuitBreakerOptions } from './breaker/circuit-breaker.js';
 export { CircuitBreaker, CIRCUIT_BREAKER_DEFAULTS } from './breaker/circuit-breaker.js';
 export type { AdvancedCircuitBreakerOptions, SlidingWindowOptions } from './breaker/advanced-circuit-breaker.js';
@@ -75,3 +69,9 @@ export type {
   MaybePromise,
 } from './breaker/store.js';
 export { MemoryBreakerStore } from './breaker/memory-store.js';
+
+// --- observability, budgets, bulk ---------------------------------------
+export type { RetryEventListener } from './observability/events.js';
+export { RetryEventHandler } from './observability/events.js';
+export { CHANNEL_NAMES } from './observability/diagnostics.js';
+// (observability)
