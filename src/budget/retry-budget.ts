@@ -11,19 +11,19 @@ export interface RetryBudgetOptions {
    * at most 10 % load. 0 to 1000 (values above 1 allow several retries per call).
    * @default 0.1
    */
-  ratio?: number;
+  ratio?: number | undefined;
   /**
    * Retries per second always allowed, however few first attempts there were (so a quiet
    * service can still retry). The floor for one window is `minRetriesPerSecond * window / 1000`.
    * @default 10
    */
-  minRetriesPerSecond?: number;
+  minRetriesPerSecond?: number | undefined;
   /** Length in ms of the sliding window over which attempts are counted. > 0. @default 10000 */
-  window?: number;
+  window?: number | undefined;
   /** Time source (only `now()` is used). @default realClock, or wall time (`Date.now`) when `store` is set */
-  clock?: Clock;
+  clock?: Clock | undefined;
   /** Shares the counts with other budgets (see `BudgetStore`). @default undefined (this object only) */
-  store?: BudgetStore;
+  store?: BudgetStore | undefined;
 }
 
 /** The defaults of `RetryBudget`. */
