@@ -75,3 +75,9 @@ export type { RetryEventListener } from './observability/events.js';
 export { RetryEventHandler } from './observability/events.js';
 export { CHANNEL_NAMES } from './observability/diagnostics.js';
 // (observability)
+export type { RetryStats, LatencyStats, RetryMetricsOptions } from './observability/metrics.js';
+export { RetryMetrics } from './observability/metrics.js';
+export type { RetryBudgetOptions, RetryBudgetStats } from './budget/retry-budget.js';
+export { RetryBudget, RETRY_BUDGET_DEFAULTS } from './budget/retry-budget.js';
+export type { BudgetStore, BudgetExchange, BudgetTotals } from './budget/budget-store.js';
+export { MemoryBudgetStore, BUDGET_BUCKETS, BUDGET_SPAN } from './budget/budget-store.js';
