@@ -33,9 +33,12 @@
  *
  * ## Lazy time (no timers)
  *
- * Every method first **settles** the state at time `now` (all time comes from
- * `config.clock.now()`, or from the store's own time source if it uses one consistently, e.g.
- * Redis `TIME`; returned durations are relative, so processes need not agree on a clock origin):
+ * Every method first **settles** the state at time `now`, read from `config.clock.now()`.
+ * Processes sharing a store must agree on time: `realClock` is `performance.now()`, whose
+ * origin differs per process, so a shared store should use a common time base (`Date.now()`
+ * or the server's, e.g. Redis `TIME`) and may offer `config.clock` as an option for tests (the
+ * contract suite drives stores with a manual clock). Returned durations (`retryAfter`) are
+ * relative, so callers never compare absolute times across processes.
  *
  * 1. `open` and `now >= since + recoveryTimeout` → transition to `half-open` **at
  *    `since + recoveryTimeout`** (the moment it became due, not the moment it was noticed).
