@@ -70,6 +70,18 @@ export type {
 } from './breaker/store.js';
 export { MemoryBreakerStore } from './breaker/memory-store.js';
 
+// (bulk)
+export type {
+  BulkRetryOptions,
+  BulkResult,
+  BulkExecuteOptions,
+  BulkProgress,
+  BulkOperation,
+  BulkSuccess,
+  BulkFailure,
+} from './bulk/bulk-retry-manager.js';
+export { BulkRetryManager, BULK_DEFAULTS } from './bulk/bulk-retry-manager.js';
+
 // --- observability, budgets, bulk ---------------------------------------
 export type { RetryEventListener } from './observability/events.js';
 export { RetryEventHandler } from './observability/events.js';
