@@ -55,8 +55,10 @@ export interface ErrorOptions {
 export class RetryError extends Error {
   constructor(message?: string, options?: ErrorOptions) {
     super(message ?? '', options !== undefined && 'cause' in options ? { cause: options.cause } : undefined);
-    // `name` from the prototype (set by `brand`), also right for subclasses declared by users.
-    const name = (new.target.prototype as { name?: string }).name ?? new.target.name;
+    // `name` from the prototype when `brand` set it there (survives minification); a subclass
+    // declared by a user (not branded) gets its own class name, as with a plain Error subclass.
+    const proto = new.target.prototype as { name?: string };
+    const name = (Object.hasOwn(proto, 'name') ? proto.name : undefined) ?? new.target.name;
     Object.defineProperty(this, 'name', { value: name, writable: true, configurable: true, enumerable: false });
   }
 }
