@@ -18,6 +18,21 @@ export {
   BulkRetryError,
 } from './errors/library-errors.js';
 // (vocabulary)
+export type {
+  HTTPErrorOptions,
+  RateLimitErrorOptions,
+  DatabaseErrorOptions,
+} from './errors/vocabulary.js';
+export {
+  ConnectionError,
+  RequestTimeoutError,
+  HTTPError,
+  RateLimitError,
+  DatabaseError,
+  ValidationError,
+  AuthenticationError,
+  NonRetryableError,
+} from './errors/vocabulary.js';
 
 // --- strategies ---------------------------------------------------------
 export type { RetryStrategy, JitterType, StrategyOverrides, DelaysOptions } from './strategies/strategy.js';
@@ -38,6 +53,26 @@ export { byCode, byStatus, byName } from './policies/matchers.js';
 export type { RetryPolicyOptions } from './policies/retry-policy.js';
 export { RetryPolicy } from './policies/retry-policy.js';
 // (presets and classification)
+export type { ErrorCategory, ErrorClassification, ClassifyOptions } from './classify/classify-error.js';
+export {
+  classifyError,
+  ERROR_CATEGORIES,
+  isPermanentError,
+  isNetworkError,
+  isTimeoutError,
+  isTransientHttpError,
+  isTransientDatabaseError,
+} from './classify/classify-error.js';
+export { retryAfterOf, parseRetryAfter } from './classify/retry-after.js';
+export type { PresetValues, PresetName, PresetOverrides } from './policies/presets.js';
+export {
+  PRESETS,
+  DefaultRetryPolicy,
+  NetworkRetryPolicy,
+  DatabaseRetryPolicy,
+  QuickRetryPolicy,
+  AggressiveRetryPolicy,
+} from './policies/presets.js';
 
 // --- executor -----------------------------------------------------------
 export type { AttemptContext } from './core/retry-async.js';
