@@ -231,6 +231,24 @@ export function runBreakerStoreContract(
       expect(plain(a.transitions)).toEqual([{ from: 'open', to: 'half-open', at: 4200 }]);
     });
 
+    test('half-open with a free slot waits for a probe however long nobody calls, even with an old probe in flight', async ({
+      call,
+      clock,
+      acquire,
+      read,
+    }) => {
+      for (let i = 0; i < 3; i++) await call('failure');
+      clock.t = 2000;
+      expect((await read()).state).toBe('half-open');
+      clock.t = 50_000;
+      expect(await read()).toMatchObject({ state: 'half-open', since: 2000 });
+      await acquire(); // one slot busy, never settled
+      clock.t = 90_000;
+      const a = await acquire(); // the other slot is free: no reason to give up on the round
+      expect(a).toMatchObject({ admitted: true, state: 'half-open', generation: 2 });
+      expect(a.transitions).toEqual([]);
+    });
+
     test('lost probes and the next recovery are both settled in one step when both are due', async ({ call, clock, acquire }) => {
       for (let i = 0; i < 3; i++) await call('failure');
       clock.t = 2000;
