@@ -269,7 +269,7 @@ describe('BulkRetryManager: concurrency', () => {
     const ops = Array.from({ length: 25 }, (_, i) => async () => {
       inFlight++;
       peak = Math.max(peak, inFlight);
-      await new Promise((r) => clock.setTimeout(r, (i * 7) % 13));
+      await new Promise<void>((r) => clock.setTimeout(r, (i * 7) % 13));
       inFlight--;
       return i;
     });
