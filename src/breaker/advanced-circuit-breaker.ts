@@ -22,37 +22,37 @@ export interface SlidingWindowOptions {
   /** Calls (count window, an integer) or ms (time window). @default 100 */
   size: number;
   /** Count window only: outcomes older than this many ms drop out. @default Infinity */
-  maxAge?: number;
+  maxAge?: number | undefined;
 }
 
 /** Options of `new AdvancedCircuitBreaker()`; every one is optional. */
 export interface AdvancedCircuitBreakerOptions {
   /** Consecutive counted failures that open the breaker (when no rate threshold is set). @default 10 */
-  failureThreshold?: number;
+  failureThreshold?: number | undefined;
   /** Ms the breaker stays open before it admits probes. @default 60000 */
-  recoveryTimeout?: number;
+  recoveryTimeout?: number | undefined;
   /** Probes admitted at once in half-open; more are rejected with `CircuitOpenError`. @default 3 */
-  halfOpenMaxCalls?: number;
+  halfOpenMaxCalls?: number | undefined;
   /** Errors that count as failures (others pass through uncounted). @default undefined (every error counts) */
-  expectedExceptions?: ErrorMatcher | readonly ErrorMatcher[];
+  expectedExceptions?: ErrorMatcher | readonly ErrorMatcher[] | undefined;
   /** Successful probes that close the breaker (one failed probe re-opens it). @default 2 */
-  successThreshold?: number;
+  successThreshold?: number | undefined;
   /** Failure-rate mode: open when `failures / calls` in the window reaches this (0 < r <= 1). @default undefined (off) */
-  failureRateThreshold?: number;
+  failureRateThreshold?: number | undefined;
   /** The window rates are computed over. @default { type: 'count', size: 100 } */
-  slidingWindow?: SlidingWindowOptions;
+  slidingWindow?: SlidingWindowOptions | undefined;
   /** Calls the window must hold before a rate can open the breaker. @default 10 */
-  minimumThroughput?: number;
+  minimumThroughput?: number | undefined;
   /** A call taking at least this many ms is slow. @default undefined (no call is slow) */
-  slowCallDuration?: number;
+  slowCallDuration?: number | undefined;
   /** Failure-rate mode: open when `slowCalls / calls` reaches this (needs `slowCallDuration`). @default undefined (off) */
-  slowCallRateThreshold?: number;
+  slowCallRateThreshold?: number | undefined;
   /** Shown in errors and diagnostics; the key of a shared store. @default undefined */
-  name?: string;
+  name?: string | undefined;
   /** Time source. @default realClock */
-  clock?: Clock;
+  clock?: Clock | undefined;
   /** Where the state lives. @default new MemoryBreakerStore() */
-  store?: BreakerStore;
+  store?: BreakerStore | undefined;
 }
 
 /** Defaults of `AdvancedCircuitBreaker` (SPEC §6; the failure-rate options are off by default). */

@@ -29,17 +29,17 @@ import {
 /** Options of `new CircuitBreaker()`; every one is optional. */
 export interface CircuitBreakerOptions {
   /** Consecutive counted failures that open the breaker. @default 5 */
-  failureThreshold?: number;
+  failureThreshold?: number | undefined;
   /** Ms the breaker stays open before it admits a probe. @default 30000 */
-  recoveryTimeout?: number;
+  recoveryTimeout?: number | undefined;
   /** Errors that count as failures (others pass through uncounted). @default undefined (every error counts) */
-  expectedException?: ErrorMatcher | readonly ErrorMatcher[];
+  expectedException?: ErrorMatcher | readonly ErrorMatcher[] | undefined;
   /** Shown in errors and diagnostics; the key of a shared store. @default undefined */
-  name?: string;
+  name?: string | undefined;
   /** Time source. @default realClock */
-  clock?: Clock;
+  clock?: Clock | undefined;
   /** Where the state lives. @default new MemoryBreakerStore() */
-  store?: BreakerStore;
+  store?: BreakerStore | undefined;
 }
 
 /** Defaults of `CircuitBreaker` (SPEC §6). */

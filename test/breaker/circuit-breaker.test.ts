@@ -92,7 +92,7 @@ describe('CircuitBreaker in closed state', () => {
     const error = new Permanent('mine');
     await expect(breaker.execute(fail(error))).rejects.toBe(error);
     await expect(breaker.execute(() => Promise.reject(error))).rejects.toBe(error);
-    const thenable = { then: (ok: (v: number) => void) => ok(7) };
+    const thenable: PromiseLike<number> = { then: ((ok: (v: number) => void) => ok(7)) as never };
     expect(await breaker.execute(() => thenable)).toBe(7);
   });
 
