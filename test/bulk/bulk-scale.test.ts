@@ -75,8 +75,8 @@ describe('BulkRetryManager at scale', () => {
         `(${((ms * 1000) / N).toFixed(2)} µs/op); peak in flight ${peakOps} ops / ${peakInFlight} attempts; ` +
         `peak RSS ${(peakRss / MB).toFixed(1)} MB (+${((peakRss - base.rss) / MB).toFixed(1)} MB), ` +
         `peak heapUsed ${(peakHeap / MB).toFixed(1)} MB (+${((peakHeap - base.heapUsed) / MB).toFixed(1)} MB over the start, ` +
-        `of which ${((built.heapUsed - base.heapUsed) / MB).toFixed(1)} MB the 100k operation closures; the rest is ` +
-        `the result: 100k entries, 10k MaxRetriesExceededError holding 30k Errors)`,
+        `of which ${((built.heapUsed - base.heapUsed) / MB).toFixed(1)} MB the 100k operation closures; the rest: the result ` +
+        `(100k entries, 10k MaxRetriesExceededError holding 30k Errors) and garbage not yet collected)`,
     );
   });
 });
