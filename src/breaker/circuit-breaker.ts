@@ -361,7 +361,12 @@ export class CircuitBreaker implements BreakerGuard {
 
   #snapshot(): BreakerSnapshot {
     if (this.#remote) return this.#known;
-    const s = this.#store.read();
+    let s: BreakerSnapshot | Promise<BreakerSnapshot>;
+    try {
+      s = this.#store.read();
+    } catch {
+      return this.#known; // a broken store: report the last state seen
+    }
     if (isThenable(s)) {
       this.#remote = true;
       s.then((v) => this.#take(v), () => {});
