@@ -7,9 +7,11 @@ import { type Clock, clampDelay } from './clock.js';
  * Node's own timer lists. A `DefaultRetryPolicy` call (60 s total timeout) thus costs a clock
  * read and two pointer updates, not a `setTimeout` + `clearTimeout`.
  *
- * When the list empties the timer is not cleared but unref'd (where the runtime can), so the
- * next call reuses it and an idle process still exits; on a clock without `unref` (an injected
- * virtual clock) it is cleared, so no timer outlives the work.
+ * The timer is unref'd where the runtime can (as Node's own `AbortSignal.timeout()` timers are):
+ * a deadline never keeps a process alive by itself — the attempt's own I/O and the retry waits
+ * do. So when the list empties the timer is simply left to lapse and the next call reuses it;
+ * on a clock without `unref` (an injected virtual clock) it is cleared, so no timer outlives the
+ * work.
  */
 export class DeadlineNode {
   at = 0;
@@ -19,19 +21,16 @@ export class DeadlineNode {
   constructor(readonly fire: () => void) {}
 }
 
-interface Refable {
-  ref(): unknown;
-  unref(): unknown;
-}
-const refable = (h: unknown): h is Refable =>
-  h !== null && typeof h === 'object' && typeof (h as Refable).unref === 'function' && typeof (h as Refable).ref === 'function';
+const unrefable = (h: unknown): h is { unref(): unknown } =>
+  h !== null && typeof h === 'object' && typeof (h as { unref?: unknown }).unref === 'function';
 
 export class DeadlineList {
   private head: DeadlineNode | null = null;
   private tail: DeadlineNode | null = null;
   private timer: unknown = undefined;
   private timerAt = Infinity;
-  private refed = false;
+  /** The current timer lapses by itself (unref'd): an idle list need not clear it. */
+  private lapses = false;
   private readonly onTimer = (): void => this.expire();
 
   constructor(
@@ -51,10 +50,6 @@ export class DeadlineList {
     else this.tail.next = node;
     this.tail = node;
     if (this.timer === undefined) this.arm(node.at - now);
-    else if (!this.refed) {
-      (this.timer as Refable).ref();
-      this.refed = true;
-    }
   }
 
   remove(node: DeadlineNode): void {
@@ -70,16 +65,15 @@ export class DeadlineList {
 
   private arm(ms: number): void {
     const delay = clampDelay(Math.ceil(ms));
-    this.timer = this.clock.setTimeout(this.onTimer, delay);
+    const timer = this.clock.setTimeout(this.onTimer, delay);
+    this.timer = timer;
     this.timerAt = this.clock.now() + delay;
-    this.refed = true;
+    this.lapses = unrefable(timer);
+    if (this.lapses) (timer as { unref(): unknown }).unref();
   }
 
   private idle(): void {
-    if (this.shared && refable(this.timer)) {
-      this.timer.unref();
-      this.refed = false;
-    } else {
+    if (!(this.shared && this.lapses)) {
       this.clock.clearTimeout(this.timer);
       this.timer = undefined;
       this.timerAt = Infinity;

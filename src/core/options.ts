@@ -75,7 +75,9 @@ export interface Plan {
   readonly clock: Clock;
   /** The strategy learns from outcomes (AdaptiveStrategy). */
   readonly adaptive: boolean;
-  /** Some feature reads elapsed time or snapshots: the call records its start. */
+  /** Nothing can end a call from outside and nothing watches attempts: the lean first attempt. */
+  readonly lean: boolean;
+  /** Some hook reads snapshots (elapsed time, events, metrics): the call records its start. */
   readonly timed: boolean;
 }
 
@@ -159,6 +161,9 @@ export function compile(options: RetryOptions | undefined, where = 'retryAsync')
   if (clock !== realClock) checkGuard('clock', clock, 'setTimeout');
   const metrics = o.metrics;
   const events = o.eventHandler;
+  const timed =
+    metrics !== undefined || events !== undefined || onRetry !== undefined || retryCondition !== undefined;
+  const adaptive = typeof (strategy as { recordOutcome?: unknown }).recordOutcome === 'function';
   return {
     policy,
     strategy,
@@ -174,12 +179,13 @@ export function compile(options: RetryOptions | undefined, where = 'retryAsync')
     events,
     budget: o.budget,
     clock,
-    adaptive: typeof (strategy as { recordOutcome?: unknown }).recordOutcome === 'function',
-    timed:
-      timeout !== undefined ||
-      metrics !== undefined ||
-      events !== undefined ||
-      onRetry !== undefined ||
-      retryCondition !== undefined,
+    adaptive,
+    timed,
+    lean:
+      timeout === undefined &&
+      attemptTimeout === undefined &&
+      o.circuitBreaker === undefined &&
+      !timed &&
+      !adaptive,
   };
 }
