@@ -8,7 +8,6 @@
  * the suite is skipped with a message, absent under CI=true it fails.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { access, constants } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,13 +15,11 @@ import { build, type Metafile, type Plugin } from 'esbuild';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closedPort } from '../helpers/http-server.js';
-import { isCI, serviceOrSkip } from '../helpers/services.js';
+import { packageEntry, root } from '../helpers/built-entry.js';
+import { serviceOrSkip } from '../helpers/services.js';
 import { type FlakyServer, startFlakyServer } from './flaky-server.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const root = resolve(here, '../..');
-const srcEntry = join(root, 'src/index.ts');
-const distEntry = join(root, 'dist/index.js');
 
 function findChromium(): string {
   if (process.env.CHROMIUM_PATH) return process.env.CHROMIUM_PATH;
@@ -35,10 +32,8 @@ function findChromium(): string {
 const executablePath = findChromium();
 const service = await serviceOrSkip('Chromium', () => access(executablePath, constants.X_OK));
 
-/** What the browser bundles: the ESM build users install; src only locally when nothing is built. */
-const useDist = existsSync(distEntry) || isCI;
-if (!useDist) console.warn('[browser] dist/index.js not built: bundling src/index.ts instead (run `npm run build`)');
-const entry = useDist ? distEntry : srcEntry;
+/** What the browser bundles: the ESM build users install (src/index.ts only locally, when dist is missing or stale). */
+const entry = packageEntry().path;
 
 /** Redirect the page's `../../src/index.js` import to the package entry under test. */
 const toEntry: Plugin = {
