@@ -1,7 +1,7 @@
 /**
  * Real PostgreSQL: the errors users meet (serialization failures, deadlocks, unique violations,
  * refused and terminated connections) produced by a real server and the `pg` driver, checked
- * against classifyError and retried by the database preset to success.
+ * against classifyError and retried to success by `databaseRetry()` (the DatabaseRetryPolicy preset).
  *
  * The server comes from `scripts/services.sh start` (CI: `.ci/run`); each run works in its own
  * database, dropped afterwards. Waits go through ImmediateClock (the requested delays are
@@ -10,12 +10,14 @@
 import { createServer, type Server, type Socket, connect } from 'node:net';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { classifyError, isTransientDatabaseError } from '../../src/classify/classify-error.js';
-import type { RetryAttempt } from '../../src/core/attempt.js';
-import type { RetryOptions } from '../../src/core/options.js';
-import { type AttemptContext, retryAsync } from '../../src/core/retry-async.js';
-import { MaxRetriesExceededError } from '../../src/errors/library-errors.js';
-import { DatabaseRetryPolicy, PRESETS } from '../../src/policies/presets.js';
+import {
+  classifyError,
+  databaseRetry,
+  isTransientDatabaseError,
+  MaxRetriesExceededError,
+  PRESETS,
+  type RetryAttempt,
+} from '../../src/index.js';
 import { closedPort } from '../helpers/http-server.js';
 import { ImmediateClock } from '../helpers/immediate-clock.js';
 import { pgUrl, serviceOrSkip } from '../helpers/services.js';
@@ -78,16 +80,25 @@ class Gate {
   }
 }
 
-/** The database preset as a user configures it here: real policy, recorded waits, retries logged. */
-function dbRetryOptions(log: RetryAttempt[], clock = new ImmediateClock()): RetryOptions {
-  return {
-    policy: new DatabaseRetryPolicy(),
-    clock,
+/**
+ * `databaseRetry()` as a user configures it, around `fn`: the preset's policy and schedule, waits
+ * recorded by ImmediateClock instead of slept, every retry logged. `fn` gets the attempt number.
+ */
+function withDatabaseRetry<T>(
+  fn: (attempt: number) => Promise<T>,
+  log: RetryAttempt[],
+  options: { clock?: ImmediateClock; onRetry?: (a: RetryAttempt) => unknown } = {},
+): () => Promise<T> {
+  let attempt = 0;
+  return databaseRetry({
+    clock: options.clock ?? new ImmediateClock(),
     timeout: Infinity, // ImmediateClock fires at once; the deadline is not the subject here
-    onRetry: (attempt) => {
-      log.push(attempt);
-    },
-  };
+    onRetry:
+      options.onRetry ??
+      ((a) => {
+        log.push(a);
+      }),
+  })(() => fn(++attempt));
 }
 
 const brief = (e: unknown) => {
@@ -132,7 +143,7 @@ describe.skipIf(service.skip)('PostgreSQL (real server, pg driver)', () => {
     const clients = { a: await client(), b: await client() };
 
     /** Both read the sum of 'x' rows, then insert sum + 1: write skew unless serialized. */
-    const addNext = (who: 'a' | 'b') => async ({ attempt }: AttemptContext) => {
+    const addNext = (who: 'a' | 'b') => async (attempt: number) => {
       attempts[who]++;
       const c = clients[who];
       try {
@@ -150,10 +161,7 @@ describe.skipIf(service.skip)('PostgreSQL (real server, pg driver)', () => {
       }
     };
 
-    const results = await Promise.all([
-      retryAsync(addNext('a'), dbRetryOptions(log)),
-      retryAsync(addNext('b'), dbRetryOptions(log)),
-    ]);
+    const results = await Promise.all([withDatabaseRetry(addNext('a'), log)(), withDatabaseRetry(addNext('b'), log)()]);
 
     expect(results).toEqual(['a', 'b']);
     expect(attempts.a + attempts.b).toBe(3); // one of them failed once and was retried
@@ -175,7 +183,7 @@ describe.skipIf(service.skip)('PostgreSQL (real server, pg driver)', () => {
     let attempts = 0;
     const clients = [await client(), await client()] as const;
 
-    const move = (i: 0 | 1, from: number, to: number) => async ({ attempt }: AttemptContext) => {
+    const move = (i: 0 | 1, from: number, to: number) => async (attempt: number) => {
       attempts++;
       const c = clients[i];
       try {
@@ -193,8 +201,8 @@ describe.skipIf(service.skip)('PostgreSQL (real server, pg driver)', () => {
     };
 
     const results = await Promise.all([
-      retryAsync(move(0, 1, 2), dbRetryOptions(log, clock)),
-      retryAsync(move(1, 2, 1), dbRetryOptions(log, clock)),
+      withDatabaseRetry(move(0, 1, 2), log, { clock })(),
+      withDatabaseRetry(move(1, 2, 1), log, { clock })(),
     ]);
 
     expect(results).toEqual([0, 1]);
@@ -220,10 +228,10 @@ describe.skipIf(service.skip)('PostgreSQL (real server, pg driver)', () => {
     await c.query('INSERT INTO item VALUES (1)');
     const log: RetryAttempt[] = [];
     let attempts = 0;
-    const error = await retryAsync(() => {
+    const error = await withDatabaseRetry(() => {
       attempts++;
       return c.query('INSERT INTO item VALUES (1)');
-    }, dbRetryOptions(log)).catch((e: unknown) => e);
+    }, log)().catch((e: unknown) => e);
 
     expect(error).toBeInstanceOf(pg.DatabaseError);
     expect(codeOf(error)).toBe('23505');
@@ -239,7 +247,7 @@ describe.skipIf(service.skip)('PostgreSQL (real server, pg driver)', () => {
     let proxy: Server | undefined;
     const sockets = new Set<Socket>();
     try {
-      const value = await retryAsync(
+      const value = await withDatabaseRetry(
         async () => {
           const c = new pg.Client({ connectionString: `postgres://postgres@127.0.0.1:${port}/${dbName}` });
           c.on('error', () => {});
@@ -250,15 +258,15 @@ describe.skipIf(service.skip)('PostgreSQL (real server, pg driver)', () => {
             await c.end().catch(() => {});
           }
         },
+        log,
         {
-          ...dbRetryOptions(log),
           // After the second refusal the "server comes back": a TCP relay to PostgreSQL on that port.
           onRetry: async (attempt) => {
             log.push(attempt);
             if (attempt.number === 2) proxy = await relay(port, target.hostname, Number(target.port), sockets);
           },
         },
-      );
+      )();
       expect(value).toBe(1);
       expect(log.map((a) => a.number)).toEqual([1, 2]);
       for (const a of log) {
@@ -274,11 +282,11 @@ describe.skipIf(service.skip)('PostgreSQL (real server, pg driver)', () => {
   it('refused every time: gives up with MaxRetriesExceededError after the preset’s 3 attempts', async () => {
     const port = await closedPort();
     const log: RetryAttempt[] = [];
-    const error = await retryAsync(async () => {
+    const error = await withDatabaseRetry(async () => {
       const c = new pg.Client({ connectionString: `postgres://postgres@127.0.0.1:${port}/postgres` });
       c.on('error', () => {});
       await c.connect();
-    }, dbRetryOptions(log)).catch((e: unknown) => e);
+    }, log)().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(MaxRetriesExceededError);
     const exceeded = error as MaxRetriesExceededError;
     expect(exceeded.attempts).toBe(PRESETS.DatabaseRetryPolicy.maxAttempts);
@@ -288,21 +296,21 @@ describe.skipIf(service.skip)('PostgreSQL (real server, pg driver)', () => {
   it('a backend terminated by the server (57P01 admin_shutdown) is transient: retried on a new connection', async () => {
     const killer = await client();
     const log: RetryAttempt[] = [];
-    const value = await retryAsync(async ({ attempt }) => {
+    const value = await withDatabaseRetry(async (attempt) => {
       const c = await client();
       try {
         if (attempt === 1) {
           const { rows } = await c.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
-          const running = c.query('SELECT pg_sleep(30)');
+          const running = settle(c.query('SELECT pg_sleep(30)'));
           await waitUntilActive(killer, rows[0]?.pid ?? 0);
           await killer.query('SELECT pg_terminate_backend($1)', [rows[0]?.pid]);
-          await running;
+          await running();
         }
         return (await c.query<{ n: number }>('SELECT count(*)::int AS n FROM account')).rows[0]?.n;
       } finally {
         await close(c);
       }
-    }, dbRetryOptions(log));
+    }, log)();
     expect(value).toBe(2);
     expect(log).toHaveLength(1);
     expect(codeOf(log[0]?.lastError)).toBe('57P01');
@@ -314,10 +322,10 @@ describe.skipIf(service.skip)('PostgreSQL (real server, pg driver)', () => {
     open.add(c);
     await c.connect();
     let attempts = 0;
-    const error = await retryAsync(() => {
+    const error = await withDatabaseRetry(() => {
       attempts++;
       return c.query('SELECT pg_sleep(5)');
-    }, dbRetryOptions([])).catch((e: unknown) => e);
+    }, [])().catch((e: unknown) => e);
     expect(codeOf(error)).toBe('57014');
     expect(attempts).toBe(1);
     expect(brief(error)).toEqual({ category: 'database', retryable: false });
@@ -380,32 +388,45 @@ async function cutMidQuery(how: 'reset' | 'close', log: RetryAttempt[]): Promise
   const port = (proxy.address() as { port: number }).port;
   const watcher = await client();
   try {
-    const result = await retryAsync(async ({ attempt }) => {
+    const result = await withDatabaseRetry(async (attempt) => {
       const c = new pg.Client({ connectionString: `postgres://postgres@127.0.0.1:${port}/${dbName}` });
       c.on('error', () => {});
       try {
         await c.connect();
         if (attempt === 1) {
           const { rows } = await c.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
-          const running = c.query('SELECT pg_sleep(30)');
+          const running = settle(c.query('SELECT pg_sleep(30)'));
           await waitUntilActive(watcher, rows[0]?.pid ?? 0);
           for (const s of sockets) {
             if (how === 'reset') s.resetAndDestroy();
             else s.end();
           }
-          await running;
+          await running();
         }
         return (await c.query<{ one: number }>('SELECT 1 AS one')).rows[0]?.one;
       } finally {
         await c.end().catch(() => {});
       }
-    }, dbRetryOptions(log));
+    }, log)();
     return { result, log };
   } finally {
     for (const s of sockets) s.destroy();
     await new Promise<void>((resolve) => proxy.close(() => resolve()));
     await close(watcher);
   }
+}
+
+/** Observe `promise` now (no unhandled rejection while we do other work); `()` gives its outcome later. */
+function settle<T>(promise: Promise<T>): () => Promise<T> {
+  const outcome = promise.then(
+    (value) => ({ ok: true as const, value }),
+    (error: unknown) => ({ ok: false as const, error }),
+  );
+  return async () => {
+    const o = await outcome;
+    if (o.ok) return o.value;
+    throw o.error;
+  };
 }
 
 /** Resolves once backend `pid` is running a query (so terminating it interrupts that query). */
