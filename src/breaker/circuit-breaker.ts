@@ -23,6 +23,7 @@ import {
   type BreakerState,
   type BreakerStore,
   isThenable,
+  NO_TRANSITIONS,
   type Transition,
 } from './store.js';
 
@@ -294,6 +295,7 @@ export class CircuitBreaker implements BreakerGuard {
     if (typeof permit !== 'number' || permit < 0) return;
     try {
       const r = this.#store.record(permit, outcome);
+      if (r === NO_TRANSITIONS) return; // the common case, decided by identity
       if (isThenable(r)) {
         this.#remote = true;
         r.then(this.#apply, () => {});

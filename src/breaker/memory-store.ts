@@ -151,6 +151,11 @@ export class MemoryBreakerStore implements BreakerStore {
 
   #recordClosed(outcome: BreakerOutcome): readonly Transition[] {
     const rules = this.#rules as BreakerRules;
+    if (outcome === 'success' && rules.window === undefined) {
+      this.#consecutive = 0;
+      this.#calls++;
+      return NO_TRANSITIONS;
+    }
     const failed = outcome === 'failure' || outcome === 'slow-failure';
     const slow = outcome === 'slow-success' || outcome === 'slow-failure';
     if (failed) this.#consecutive++;
