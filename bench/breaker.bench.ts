@@ -1,5 +1,6 @@
 // Pass-through cost of a closed circuit breaker, against cockatiel's, in one process.
 // Run: npx tsx bench/breaker.bench.ts   (add --rounds=N / --n=N to change the sampling)
+// For the allocation column: npx tsx --expose-gc --max-semi-space-size=256 bench/breaker.bench.ts
 //
 // Every case runs its own loop (no per-call harness overhead). Cases are interleaved round by
 // round in rotating order, so JIT warm-up and machine drift hit all alike; each figure is the
@@ -63,3 +64,38 @@ const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] 
 const line = (cells: string[]): string => `| ${cells.map((x, i) => x.padEnd(widths[i] as number)).join(' | ')} |`;
 console.log(`node ${process.version}, ${N} calls x ${ROUNDS} rounds (median), closed breakers, fn = async () => 1`);
 console.log([line(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join('\n'));
+
+// The BreakerGuard path the executor uses (acquirePermit + onSuccess, no promise): ns and bytes per call.
+type Guard = { acquirePermit(): unknown; onSuccess(permit: unknown, duration: number): void };
+const guardCases: [string, Guard][] = [
+  ['CircuitBreaker', ours],
+  ['AdvancedCircuitBreaker', advanced],
+  ['Advanced, count window (rate)', advancedRate],
+  ['Advanced, time window (rate)', advancedTime],
+];
+const gc = (globalThis as { gc?: () => void }).gc;
+const guardLoop = (g: Guard, n: number): void => {
+  for (let i = 0; i < n; i++) g.onSuccess(g.acquirePermit(), 0);
+};
+const guardRows = guardCases.map(([name, g]) => {
+  const times: number[] = [];
+  for (let r = 0; r < WARMUP + ROUNDS; r++) {
+    const t0 = performance.now();
+    guardLoop(g, N * 5);
+    if (r >= WARMUP) times.push(((performance.now() - t0) * 1e6) / (N * 5));
+  }
+  let bytes = 'n/a (needs --expose-gc)';
+  if (gc !== undefined) {
+    gc();
+    gc();
+    const before = process.memoryUsage().heapUsed;
+    guardLoop(g, 1_000_000);
+    bytes = ((process.memoryUsage().heapUsed - before) / 1_000_000).toFixed(2);
+  }
+  return [name, median(times).toFixed(1), bytes];
+});
+const gHeader = ['acquirePermit + onSuccess', 'ns/call (median)', 'bytes/call'];
+const gWidths = gHeader.map((h, i) => Math.max(h.length, ...guardRows.map((r) => (r[i] as string).length)));
+const gLine = (cells: string[]): string => `| ${cells.map((x, i) => x.padEnd(gWidths[i] as number)).join(' | ')} |`;
+console.log('');
+console.log([gLine(gHeader), `|${gWidths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...guardRows.map(gLine)].join('\n'));

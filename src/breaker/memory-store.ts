@@ -55,6 +55,8 @@ export class MemoryBreakerStore implements BreakerStore {
   #rules: BreakerRules | undefined;
   #clock: Clock | undefined;
   #window: OutcomeWindow | undefined;
+  /** The window needs the time of each outcome (time window, or count window with maxAge). */
+  #timedWindow = false;
   #state: BreakerState = 'closed';
   #generation = 0;
   #since = 0;
@@ -79,6 +81,7 @@ export class MemoryBreakerStore implements BreakerStore {
     const w = config.rules.window;
     if (w !== undefined) {
       this.#window = w.type === 'count' ? new CountWindow(w.size, w.maxAge) : new TimeWindow(w.size, w.buckets);
+      this.#timedWindow = w.type === 'time' || w.maxAge !== Infinity;
     }
     this.#since = config.clock.now();
   }
@@ -171,15 +174,18 @@ export class MemoryBreakerStore implements BreakerStore {
       return NO_TRANSITIONS;
     }
     const win = this.#window as OutcomeWindow;
-    const now = w.type === 'time' || w.maxAge !== Infinity ? (this.#clock as Clock).now() : 0;
-    win.add((failed ? FAILED : 0) | (slow ? SLOW : 0), now);
+    const timed = this.#timedWindow;
+    const now = timed ? (this.#clock as Clock).now() : 0;
+    const bits = (failed ? FAILED : 0) | (slow ? SLOW : 0);
+    win.add(bits, now);
     const calls = win.calls;
+    // A plain success cannot raise a rate; it matters only when it completes minimumThroughput.
+    if (calls < w.minimumThroughput || (bits === 0 && calls !== w.minimumThroughput)) return NO_TRANSITIONS;
     if (
-      calls >= w.minimumThroughput &&
-      ((w.failureRateThreshold !== undefined && win.failures / calls >= w.failureRateThreshold) ||
-        (w.slowCallRateThreshold !== undefined && win.slowCalls / calls >= w.slowCallRateThreshold))
+      (w.failureRateThreshold !== undefined && win.failures / calls >= w.failureRateThreshold) ||
+      (w.slowCallRateThreshold !== undefined && win.slowCalls / calls >= w.slowCallRateThreshold)
     ) {
-      return [this.#go('open', now === 0 ? (this.#clock as Clock).now() : now)];
+      return [this.#go('open', timed ? now : (this.#clock as Clock).now())];
     }
     return NO_TRANSITIONS;
   }
