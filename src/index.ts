@@ -83,6 +83,21 @@ export type { BreakerGuard, BudgetGuard, MetricsSink, CallRecord } from './core/
 
 // --- wrappers and decorators --------------------------------------------
 // (wrappers)
+export type { RetriedFunction, AsyncRetryWrapper, RetryWrapper, SyncOrAsync, FallbackFits } from './decorators/dual-use.js';
+export type { SyncRetryOptions } from './decorators/wrappers.js';
+export { asyncRetry, retry } from './decorators/wrappers.js';
+export type { SyncClock } from './core/retry-sync.js';
+export type {
+  PresetRetryOptions,
+  NetworkRetryOptions,
+  DatabaseRetryOptions,
+  QuickRetryOptions,
+  RetryWithTimeoutOptions,
+} from './decorators/presets-wrappers.js';
+export { networkRetry, databaseRetry, quickRetry, retryWithTimeout, WRAPPER_DEFAULTS } from './decorators/presets-wrappers.js';
+export type { RetryWithFallbackOptions } from './decorators/fallback.js';
+export { retryWithFallback } from './decorators/fallback.js';
+export { withSignal } from './decorators/call-signal.js';
 
 // --- circuit breakers ---------------------------------------------------
 // (breakers)
