@@ -1,5 +1,6 @@
 /**
- * Fuzzing of options (issue 8): every numeric option of every public constructor and wrapper,
+ * Fuzzing of options (issue 8): every numeric option of every public constructor and wrapper
+ * (and of the methods that take options: strategy.with()/delays(), policy.with()),
  * fed negative, zero, NaN, ±Infinity, huge, non-integer and non-number values, must throw a
  * RangeError/TypeError naming the option — at construction or wrap time — never be accepted
  * silently. Each option's rule (bounds, integer, Infinity allowed) is written down here from
@@ -128,10 +129,14 @@ for (const [name, [Ctor, options]] of Object.entries(STRATEGIES)) {
   // A derived AdaptiveStrategy shares its outcome window: with() keeps adaptationWindow as it is.
   const derived = name === 'AdaptiveStrategy' ? { ...options, adaptationWindow: { integer: true, min: 100, max: 100, ok: 100 } } : options;
   add(`${name}#with`, derived, (o, v) => new C({}).with({ [o]: v }));
+  add(`${name}#delays`, { count: { integer: true, min: 0, infinity: true } }, (o, v) =>
+    (new C({}) as unknown as { delays(o: object): unknown }).delays({ [o]: v }),
+  );
 }
 
 // --- policies ------------------------------------------------------------------------------------
 add('RetryPolicy', { timeout: TOTAL_MS }, (o, v) => new RetryPolicy({ [o]: v }));
+add('RetryPolicy#with', { timeout: TOTAL_MS }, (o, v) => new RetryPolicy().with({ [o]: v }));
 for (const [name, P] of Object.entries({
   DefaultRetryPolicy,
   NetworkRetryPolicy,
@@ -140,6 +145,7 @@ for (const [name, P] of Object.entries({
   AggressiveRetryPolicy,
 })) {
   add(name, { timeout: TOTAL_MS }, (o, v) => new P({ [o]: v }));
+  add(`${name}#with`, { timeout: TOTAL_MS }, (o, v) => new P().with({ [o]: v }));
 }
 
 // --- executor and wrappers (all validate at call/wrap time) -------------------------------------
@@ -254,11 +260,11 @@ const KNOWN_GAPS: ReadonlyMap<string, string> = new Map([
 
 let checkedValues = 0;
 afterAll(() => {
-  const derived = cases.filter((c) => c.target.endsWith('#with')).length;
+  const derived = cases.filter((c) => c.target.includes('#')).length;
   const roots = new Set([...targets].map((t) => t.split(/[ #]/)[0]));
   console.info(
     `[fuzz] ${cases.length} numeric options fuzzed (${cases.length - derived} of ${roots.size} public constructors/wrappers, ` +
-      `${derived} of strategy.with()); ${checkedValues} bad values checked (+ 60 fast-check runs per option); known gaps: ${KNOWN_GAPS.size}`,
+      `${derived} of methods: strategy.with()/delays(), policy.with()); ${checkedValues} bad values checked (+ 60 fast-check runs per option); known gaps: ${KNOWN_GAPS.size}`,
   );
 });
 
