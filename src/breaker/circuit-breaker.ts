@@ -1,21 +1,17 @@
 import type { Clock } from '../core/clock.js';
 import type { BreakerGuard } from '../core/hooks.js';
-import { noop, safeInvoke } from '../core/safe-invoke.js';
-import { checkKnownKeys, describeValue } from '../core/validate.js';
+import { describeValue } from '../core/validate.js';
 import { CircuitOpenError } from '../errors/library-errors.js';
-import { circuitChannel, publish } from '../observability/diagnostics.js';
-import { type ErrorMatcher, toPredicateList } from '../policies/matchers.js';
+import type { BreakerConfig } from './breaker-config.js';
 import {
-  type BreakerConfig,
-  checkClock,
-  checkName,
-  checkStore,
-  optionsObject,
-  or,
-  positiveInt,
-  positiveMs,
-} from './breaker-config.js';
-import type { BreakerEventName, BreakerStats, StateChangeListener } from './breaker-events.js';
+  type BreakerEventName,
+  type BreakerStats,
+  StateChangeEmitter,
+  type StateChangeListener,
+  toStats,
+} from './breaker-events.js';
+import { Runner } from './breaker-execute.js';
+import { type CircuitBreakerOptions, resolveCircuitBreakerConfig } from './circuit-breaker-options.js';
 import {
   type Admission,
   type BreakerOutcome,
@@ -27,45 +23,11 @@ import {
   type Transition,
 } from './store.js';
 
-/** Options of `new CircuitBreaker()`; every one is optional. */
-export interface CircuitBreakerOptions {
-  /** Consecutive counted failures that open the breaker. @default 5 */
-  failureThreshold?: number | undefined;
-  /** Ms the breaker stays open before it admits a probe. @default 30000 */
-  recoveryTimeout?: number | undefined;
-  /** Errors that count as failures (others pass through uncounted). @default undefined (every error counts) */
-  expectedException?: ErrorMatcher | readonly ErrorMatcher[] | undefined;
-  /** Shown in errors and diagnostics; the key of a shared store. @default undefined */
-  name?: string | undefined;
-  /** Time source. @default realClock */
-  clock?: Clock | undefined;
-  /** Where the state lives. @default new MemoryBreakerStore() */
-  store?: BreakerStore | undefined;
-}
-
-/** Defaults of `CircuitBreaker` (SPEC §6). */
-export const CIRCUIT_BREAKER_DEFAULTS = Object.freeze({
-  failureThreshold: 5,
-  recoveryTimeout: 30_000,
-  expectedException: undefined,
-  name: undefined,
-} as const);
-
-const KNOWN = new Set(['failureThreshold', 'recoveryTimeout', 'expectedException', 'name', 'clock', 'store']);
+export type { CircuitBreakerOptions } from './circuit-breaker-options.js';
+export { CIRCUIT_BREAKER_DEFAULTS } from './circuit-breaker-options.js';
 
 /** Permit of a call admitted without the store (the store failed: the breaker fails open). */
 const NO_PERMIT = -1;
-
-interface Settlers {
-  readonly permit: number;
-  readonly ok: () => void;
-  readonly err: (error: unknown) => void;
-}
-
-const isObjectThenable = (v: unknown): v is PromiseLike<unknown> =>
-  v !== null && (typeof v === 'object' || typeof v === 'function') && typeof (v as PromiseLike<unknown>).then === 'function';
-
-const ratio = (part: number, whole: number): number => (whole === 0 ? 0 : part / whole);
 
 /**
  * A circuit breaker: after `failureThreshold` consecutive counted failures it opens and
@@ -86,16 +48,16 @@ export class CircuitBreaker implements BreakerGuard {
   readonly #isExpected: ((error: unknown) => boolean) | undefined;
   readonly #slowMs: number;
   readonly #probeSlots: number;
-  #listeners: readonly StateChangeListener[] = [];
+  readonly #events = new StateChangeEmitter();
   /** Set once the store answers with a promise: getters then report the last state seen. */
   #remote = false;
   #known: BreakerSnapshot;
   #admitted = 0;
   #rejected = 0;
   #succeeded = 0;
-  #cached: Settlers = { permit: NaN, ok: noop, err: noop };
   #failed = 0;
   #ignored = 0;
+  readonly #runner: Runner;
 
   constructor(options?: CircuitBreakerOptions) {
     const config = (new.target as typeof CircuitBreaker).resolveConfig(options);
@@ -105,6 +67,7 @@ export class CircuitBreaker implements BreakerGuard {
     this.#isExpected = config.isExpected;
     this.#slowMs = config.slowCallDuration;
     this.#probeSlots = config.rules.halfOpenMaxCalls;
+    this.#runner = new Runner(this, config.clock, config.slowCallDuration !== Infinity);
     this.#store.configure({ rules: config.rules, clock: config.clock });
     const now = this.#clock.now();
     this.#known = Object.freeze({
@@ -126,23 +89,7 @@ export class CircuitBreaker implements BreakerGuard {
    * @internal
    */
   protected static resolveConfig(options: unknown): BreakerConfig {
-    const o = optionsObject('CircuitBreaker', options);
-    checkKnownKeys('CircuitBreaker', o, KNOWN);
-    const d = CIRCUIT_BREAKER_DEFAULTS;
-    return {
-      rules: Object.freeze({
-        failureThreshold: positiveInt('failureThreshold', or(o.failureThreshold, d.failureThreshold)),
-        recoveryTimeout: positiveMs('recoveryTimeout', or(o.recoveryTimeout, d.recoveryTimeout)),
-        halfOpenMaxCalls: 1,
-        successThreshold: 1,
-        window: undefined,
-      }),
-      clock: checkClock(o.clock),
-      name: checkName(o.name),
-      store: checkStore(o.store),
-      isExpected: toPredicateList(o.expectedException as ErrorMatcher | undefined, 'expectedException'),
-      slowCallDuration: Infinity,
-    };
+    return resolveCircuitBreakerConfig(options);
   }
 
   /**
@@ -170,46 +117,9 @@ export class CircuitBreaker implements BreakerGuard {
     } catch (error) {
       return Promise.reject(error);
     }
-    if (typeof permit === 'number') return this.#run(fn, permit);
-    return (permit as Promise<number>).then((p) => this.#run(fn, p));
-  }
-
-  #run<T>(fn: () => T | PromiseLike<T>, permit: number): Promise<Awaited<T>> {
-    const timed = this.#slowMs !== Infinity;
-    const start = timed ? this.#clock.now() : 0;
-    let result: T | PromiseLike<T>;
-    try {
-      result = fn();
-    } catch (error) {
-      this.onFailure(permit, error, timed ? this.#clock.now() - start : 0);
-      return Promise.reject(error);
-    }
-    if (!isObjectThenable(result)) {
-      this.onSuccess(permit, timed ? this.#clock.now() - start : 0);
-      return Promise.resolve(result as Awaited<T>);
-    }
-    // The caller gets fn's own promise (no extra hop); the outcome is recorded by a reaction
-    // registered first, so it runs before the caller's continuation.
-    const p = (result instanceof Promise ? result : Promise.resolve(result)) as Promise<Awaited<T>>;
-    const h = timed ? this.#settlers(permit, start) : (this.#cached.permit === permit ? this.#cached : (this.#cached = this.#settlers(permit, -1)));
-    p.then(h.ok, h.err);
-    return p;
-  }
-
-  /** Reactions recording the outcome of one permit (cached per permit when no timing is needed). */
-  #settlers(permit: number, start: number): Settlers {
-    if (start < 0) {
-      return {
-        permit,
-        ok: () => this.onSuccess(permit, 0),
-        err: (error: unknown) => this.onFailure(permit, error, 0),
-      };
-    }
-    return {
-      permit,
-      ok: () => this.onSuccess(permit, this.#clock.now() - start),
-      err: (error: unknown) => this.onFailure(permit, error, this.#clock.now() - start),
-    };
+    const runner = this.#runner;
+    if (typeof permit === 'number') return runner.run(fn, permit);
+    return (permit as Promise<number>).then((p) => runner.run(fn, p));
   }
 
   /**
@@ -237,6 +147,8 @@ export class CircuitBreaker implements BreakerGuard {
 
   readonly #admit = (a: Admission): number => {
     if (a.transitions.length !== 0) this.#apply(a.transitions);
+    // A shared store may have been changed by another process: keep the state seen current.
+    if (this.#remote && a.state !== this.#known.state) this.#known = Object.freeze({ ...this.#known, state: a.state });
     if (a.admitted) {
       this.#admitted++;
       return a.generation;
@@ -341,8 +253,7 @@ export class CircuitBreaker implements BreakerGuard {
    * @example breaker.on('stateChange', (e) => console.log(e.from, '->', e.to));
    */
   on(event: BreakerEventName, listener: StateChangeListener): this {
-    this.#checkListener(event, listener);
-    if (!this.#listeners.includes(listener)) this.#listeners = [...this.#listeners, listener];
+    this.#events.add(event, listener);
     return this;
   }
 
@@ -351,14 +262,8 @@ export class CircuitBreaker implements BreakerGuard {
    * @example breaker.off('stateChange', listener);
    */
   off(event: BreakerEventName, listener: StateChangeListener): this {
-    this.#checkListener(event, listener);
-    this.#listeners = this.#listeners.filter((l) => l !== listener);
+    this.#events.remove(event, listener);
     return this;
-  }
-
-  #checkListener(event: unknown, listener: unknown): void {
-    if (event !== 'stateChange') throw new TypeError(`unknown event ${describeValue(event)}; expected 'stateChange'`);
-    if (typeof listener !== 'function') throw new TypeError(`\`listener\` must be a function, got ${describeValue(listener)}`);
   }
 
   #snapshot(): BreakerSnapshot {
@@ -386,30 +291,17 @@ export class CircuitBreaker implements BreakerGuard {
   readonly #apply = (transitions: readonly Transition[]): void => {
     for (const t of transitions) {
       if (this.#remote) this.#known = Object.freeze({ ...this.#known, state: t.to, since: t.at });
-      for (const listener of this.#listeners) safeInvoke(listener, undefined, t);
-      publish(circuitChannel, { breaker: this, name: this.name, from: t.from, to: t.to, at: t.at });
+      this.#events.emit(this, this.name, t);
     }
   };
 
   #stats(s: BreakerSnapshot): BreakerStats {
-    return Object.freeze({
-      state: s.state,
-      lastTransitionAt: s.since,
-      consecutiveFailures: s.consecutiveFailures,
-      calls: s.calls,
-      failures: s.failures,
-      slowCalls: s.slowCalls,
-      failureRate: ratio(s.failures, s.calls),
-      slowCallRate: ratio(s.slowCalls, s.calls),
-      halfOpenCalls: s.probes,
-      halfOpenSuccesses: s.probeSuccesses,
-      totals: Object.freeze({
-        admitted: this.#admitted,
-        rejected: this.#rejected,
-        succeeded: this.#succeeded,
-        failed: this.#failed,
-        ignored: this.#ignored,
-      }),
+    return toStats(s, {
+      admitted: this.#admitted,
+      rejected: this.#rejected,
+      succeeded: this.#succeeded,
+      failed: this.#failed,
+      ignored: this.#ignored,
     });
   }
 }

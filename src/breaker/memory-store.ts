@@ -108,7 +108,8 @@ export class MemoryBreakerStore implements BreakerStore {
     }
     const now = (this.#clock as Clock).now();
     const settled = this.#settle(now);
-    if (permit !== this.#generation || this.#state !== 'half-open') return settled;
+    // A permit reported twice must not free a slot it no longer holds.
+    if (permit !== this.#generation || this.#state !== 'half-open' || this.#probes === 0) return settled;
     const rules = this.#cfg();
     this.#probes--;
     if (outcome === 'ignored') return settled;

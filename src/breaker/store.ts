@@ -191,7 +191,8 @@ export interface BreakerStore {
    *   (`failures / calls >= failureRateThreshold` or `slowCalls / calls >= slowCallRateThreshold`,
    *   each only when set) → open at `now`. (`consecutiveFailures` is still kept, for stats.)
    *
-   * `half-open` (the permit is a probe's): `probes -= 1`; then
+   * `half-open` (the permit is a probe's): if `probes` is 0 the outcome is stale (a permit
+   * reported twice); otherwise `probes -= 1`; then
    * - `'ignored'`: nothing else (the slot is free again);
    * - `failure`/`slow-failure`, or `slow-success` when `window.slowCallRateThreshold` is set →
    *   open at `now` (one failed probe re-opens);
