@@ -189,6 +189,24 @@ export function runBreakerStoreContract(
       expect((await acquire()).admitted).toBe(true);
     });
 
+    test('an extra report in half-open never frees a slot nobody holds (probes never below 0)', async ({
+      call,
+      clock,
+      acquire,
+      record,
+      read,
+    }) => {
+      for (let i = 0; i < 3; i++) await call('failure');
+      clock.t = 2000;
+      const p = await acquire();
+      await record(p.generation, 'ignored');
+      await record(p.generation, 'ignored'); // reported twice
+      expect(await read()).toMatchObject({ state: 'half-open', probes: 0 });
+      expect((await acquire()).admitted).toBe(true);
+      expect((await acquire()).admitted).toBe(true);
+      expect((await acquire()).admitted).toBe(false);
+    });
+
     test('a slow successful probe is a success unless slowCallRateThreshold is set', async ({ call, clock, acquire, record }) => {
       for (let i = 0; i < 3; i++) await call('failure');
       clock.t = 2000;
