@@ -11,7 +11,7 @@
  * |---|---|
  * | `state` | `'closed' \| 'open' \| 'half-open'`, initially `'closed'` |
  * | `generation` | integer, initially 0, **+1 on every transition and on every `reset`** |
- * | `since` | time of the latest transition (creation time initially; `open`: when it opened) |
+ * | `since` | time of the latest transition (initially: when the state was created, e.g. at `configure` or at the first operation of a fresh key; `open`: when it opened) |
  * | `consecutiveFailures` | counted failures in a row in `closed` |
  * | `calls`, `failures`, `slowCalls` | `closed`: the sliding window's content (`rules.window` set), else the counts since the breaker last closed |
  * | `probes` | `half-open`: probe slots in use |
@@ -85,7 +85,8 @@ export interface WindowRules {
    * Time window only: the window is `buckets` buckets of `size / buckets` ms keyed by the
    * absolute index `floor(now / (size / buckets))`. A call is in the window while its bucket
    * index is `> current index - buckets`; buckets that fell out are emptied on access, however
-   * long the breaker was idle. Count windows: 0.
+   * long the breaker was idle. If the clock steps back (`index < newest index`), the outcome
+   * goes into the newest bucket. Count windows: 0.
    */
   readonly buckets: number;
   /**
@@ -163,8 +164,10 @@ export interface BreakerSnapshot {
  */
 export interface BreakerStore {
   /**
-   * Called once by each breaker that uses the store, before any other method. A store shared
-   * by several breakers must get equal rules each time (throw a TypeError otherwise).
+   * Called once by each breaker that uses the store, before any other method (synchronously:
+   * a remote store keeps the config and creates its state lazily). A store shared by several
+   * breakers must get equal rules each time (throw a TypeError otherwise; a remote store may
+   * also compare them with the rules other processes stored).
    */
   configure(config: BreakerStoreConfig): void;
 
