@@ -10,7 +10,7 @@
  * | field | meaning |
  * |---|---|
  * | `state` | `'closed' \| 'open' \| 'half-open'`, initially `'closed'` |
- * | `generation` | integer, initially 0, **+1 on every transition and on every `reset`** |
+ * | `generation` | integer >= 0, initially 0, **+1 on every transition and on every `reset`** (a permit; breakers use -1 for "no permit") |
  * | `since` | time of the latest transition (initially: when the state was created, e.g. at `configure` or at the first operation of a fresh key; `open`: when it opened) |
  * | `consecutiveFailures` | counted failures in a row in `closed` |
  * | `calls`, `failures`, `slowCalls` | `closed`: the sliding window's content (`rules.window` set), else the counts since the breaker last closed |
@@ -187,8 +187,9 @@ export interface BreakerStore {
    *
    * `closed` (`'ignored'` changes nothing):
    * - without `window`: a failure (`failure`/`slow-failure`) increments `consecutiveFailures`
-   *   and opens the breaker at `now` when it reaches `failureThreshold`; a success resets it
-   *   to 0. `calls`, `failures`, `slowCalls` count since the breaker closed.
+   *   and opens the breaker at `now` when it reaches `failureThreshold`; a success
+   *   (`success`/`slow-success`) resets it to 0. Each counted outcome adds 1 to `calls`, a
+   *   failure 1 to `failures`, a slow one 1 to `slowCalls` (counts since the breaker closed).
    * - with `window`: add the outcome to the window (`failures` += failure, `slowCalls` += slow,
    *   expiring old entries first); then if `calls >= minimumThroughput` and
    *   (`failures / calls >= failureRateThreshold` or `slowCalls / calls >= slowCallRateThreshold`,
@@ -209,9 +210,10 @@ export interface BreakerStore {
   read(): MaybePromise<BreakerSnapshot>;
 
   /**
-   * Back to `closed` with every counter and the window cleared, and `generation += 1` even if
-   * it was already closed (outcomes of calls admitted before the reset are stale). Returns the
-   * transition made, if the state was not `closed`.
+   * Back to `closed` at `now` with every counter and the window cleared, `since = now`, and
+   * `generation += 1` even if it was already closed (outcomes of calls admitted before the
+   * reset are stale). Returns the transition made if the state was not `closed` (after
+   * settling), else only the settling's transitions (none).
    */
   reset(): MaybePromise<readonly Transition[]>;
 }
