@@ -26,12 +26,12 @@ export interface BarRow {
 }
 
 /**
- * A horizontal bar chart: label, bar scaled to the largest value, value text.
+ * A horizontal bar chart: label, bar scaled to the largest value (or `scaleMax`), value text.
  * @example
  * barChart([{ label: 'full', value: 797 }, { label: 'no-jitter', value: 1858 }], 40);
  */
-export function barChart(rows: readonly BarRow[], width: number, indent = '  '): string {
-  const max = Math.max(0, ...rows.map((r) => r.value));
+export function barChart(rows: readonly BarRow[], width: number, indent = '  ', scaleMax?: number): string {
+  const max = scaleMax ?? Math.max(0, ...rows.map((r) => r.value));
   const labelWidth = Math.max(...rows.map((r) => r.label.length));
   return rows
     .map((r) => {

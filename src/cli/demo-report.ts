@@ -50,6 +50,24 @@ const segmentRow = (label: string, p: PhaseReport): string[] => {
   return [label, cell(p.segments.beforeOutage), cell(p.segments.duringOutage), cell(p.segments.afterOutage)];
 };
 
+const outside = (p: PhaseReport): number => {
+  const { beforeOutage: x, afterOutage: y } = p.segments;
+  return (x.succeeded + y.succeeded) / Math.max(1, x.requests + y.requests);
+};
+
+/** A few sentences that read the numbers for a newcomer. */
+export function summaryLines(r: DemoReport): string[] {
+  const a = r.withoutRetries;
+  const b = r.withRetries;
+  const rejected = b.breaker.stats.totals.rejected;
+  return [
+    `  • Outside the outage, retries lifted success from ${fmtPct(outside(a))} to ${fmtPct(outside(b))}.`,
+    `  • During the outage nothing could succeed; the breaker failed fast instead (${fmtInt(rejected)} attempts rejected`,
+    `    without a call), so the server got ${fmtInt(b.server.duringOutage)} requests in the outage instead of ${fmtInt(a.server.duringOutage)}.`,
+    `  • The retries cost ${fmtInt(b.metrics.totalRetries)} extra attempts (${b.metrics.averageRetries.toFixed(2)} per request); the budget refused ${fmtInt(b.budgetRefusals)}.`,
+  ];
+}
+
 /** The report printed after the run. */
 export function renderDemo(r: DemoReport, columns: number): string {
   const a = r.withoutRetries;
@@ -80,6 +98,8 @@ export function renderDemo(r: DemoReport, columns: number): string {
         { label: 'with zenoo-retry', value: b.successRate, text: `${fmtPct(b.successRate)}  (${b.succeeded}/${b.requests})` },
       ],
       width,
+      '  ',
+      1,
     ),
     '',
     'Success by when the request started',
@@ -139,6 +159,9 @@ export function renderDemo(r: DemoReport, columns: number): string {
     `  calls ${fmtInt(m.totalCalls)}, success ${fmtPct(m.successRate)}, attempts ${fmtInt(m.totalAttempts)} (${m.averageAttempts.toFixed(2)} per call), retries ${fmtInt(m.totalRetries)}, time waiting ${fmtMs(m.totalDelay)}`,
     `  latency p50 ${fmtMs(m.latency.p50)}, p95 ${fmtMs(m.latency.p95)}, p99 ${fmtMs(m.latency.p99)}, max ${fmtMs(m.latency.max)}`,
     `  failed attempts by category: ${categories || 'none'}`,
+    '',
+    'In short',
+    ...summaryLines(r),
     '',
   ];
   return out.join('\n');

@@ -7,10 +7,9 @@ import { AdvancedCircuitBreaker } from '../breaker/advanced-circuit-breaker.js';
 import type { BreakerStats, StateChangeEvent } from '../breaker/breaker-events.js';
 import { type RetryBudgetStats, RetryBudget } from '../budget/retry-budget.js';
 import { classifyError } from '../classify/classify-error.js';
-import { retryAsync } from '../core/retry-async.js';
+import { networkRetry } from '../decorators/presets-wrappers.js';
 import { HTTPError } from '../errors/vocabulary.js';
 import { type RetryStats, RetryMetrics } from '../observability/metrics.js';
-import { NetworkRetryPolicy } from '../policies/presets.js';
 import { ExponentialBackoffStrategy } from '../strategies/exponential.js';
 import type { FlakyServer, ServerCounts } from './flaky-server.js';
 import { quantile, round } from './format.js';
@@ -29,7 +28,7 @@ export const DEMO_CLIENT = Object.freeze({
     failureRateThreshold: 0.5,
     slidingWindow: Object.freeze({ type: 'count' as const, size: 20 }),
     minimumThroughput: 10,
-    recoveryTimeout: 1000,
+    recoveryTimeout: 500,
     halfOpenMaxCalls: 3,
     successThreshold: 2,
   }),
@@ -181,40 +180,46 @@ export async function runWithRetries(
   });
   const budget = new RetryBudget({ ...c.budget });
   const metrics = new RetryMetrics();
-  const policy = new NetworkRetryPolicy();
-  const strategy = new ExponentialBackoffStrategy({
-    maxAttempts: c.maxAttempts,
-    baseDelay: c.baseDelay,
-    maxDelay: c.maxDelay,
-    random: mulberry32(mixSeed(seed, 0x6a177e5)),
-  });
+  // Seeded jitter; networkRetry derives its strategy from this one with the overrides below.
+  const strategy = new ExponentialBackoffStrategy({ random: mulberry32(mixSeed(seed, 0x6a177e5)) });
   const transitions: StateChangeEvent[] = [];
   server.beginPhase();
   const start = performance.now();
   breaker.on('stateChange', (e) => transitions.push({ ...e, at: round(e.at - start) }));
+  // What a user writes: one wrapped function, shared breaker, budget and metrics. A wrapped
+  // function keeps its parameters, so the attempt number (sent to the server, which keys its
+  // seeded misbehaviour on it) is counted here.
+  const attemptsOf = new Map<number, number>();
+  const getItem = networkRetry({
+    strategy,
+    maxAttempts: c.maxAttempts,
+    baseDelay: c.baseDelay,
+    maxDelay: c.maxDelay,
+    attemptTimeout: c.attemptTimeout,
+    circuitBreaker: breaker,
+    budget,
+    metrics,
+  })(async (id: number): Promise<unknown> => {
+    const attempt = (attemptsOf.get(id) ?? 0) + 1;
+    attemptsOf.set(id, attempt);
+    const res = await fetch(server.url, { headers: headers(id, attempt) });
+    if (!res.ok) {
+      await res.body?.cancel();
+      throw new HTTPError(res.status, `HTTP ${res.status}`, { response: res });
+    }
+    return res.json();
+  });
   const outcomes = await drive(
     requests,
     interval,
     concurrency,
     async (id, startedAt) => {
       const t0 = performance.now();
-      let attempts = 0;
       try {
-        await retryAsync(
-          async ({ attempt, signal }) => {
-            attempts = attempt;
-            const res = await fetch(server.url, { headers: headers(id, attempt), signal });
-            if (!res.ok) {
-              await res.body?.cancel();
-              throw new HTTPError(res.status, `HTTP ${res.status}`, { response: res });
-            }
-            return res.json() as Promise<unknown>;
-          },
-          { policy, strategy, attemptTimeout: c.attemptTimeout, circuitBreaker: breaker, budget, metrics },
-        );
-        return { ok: true, attempts, latency: performance.now() - t0, reason: 'ok', startedAt };
+        await getItem(id);
+        return { ok: true, attempts: attemptsOf.get(id) ?? 0, latency: performance.now() - t0, reason: 'ok', startedAt };
       } catch (error) {
-        return { ok: false, attempts, latency: performance.now() - t0, reason: reasonOf(error), startedAt };
+        return { ok: false, attempts: attemptsOf.get(id) ?? 0, latency: performance.now() - t0, reason: reasonOf(error), startedAt };
       }
     },
     (p) => onProgress(p, breaker.state),

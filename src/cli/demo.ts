@@ -18,8 +18,8 @@ export const DEMO_DEFAULTS = Object.freeze({
   failureRate: 0.1,
   seed: 1,
   concurrency: 32,
-  /** Ms between request starts: 400 requests arrive over 3.2 s. */
-  interval: 8,
+  /** Ms between request starts: 400 requests arrive over 4 s. */
+  interval: 10,
   spikeRate: 0.03,
   spikeMs: Object.freeze([300, 700] as const),
   latencyMs: Object.freeze([1, 6] as const),
