@@ -27,6 +27,12 @@ export interface RetriedFunction<This, Args extends unknown[], Result> {
   withSignal(signal: AbortSignal): (this: This, ...args: Args) => Result;
 }
 
+/*
+ * The higher-order overloads declare `noContext?: undefined` so that TypeScript, which resolves a
+ * decorator call with any arity, never picks them for a decorator (a getter returning a Promise
+ * would otherwise pass as a "function").
+ */
+
 /**
  * What `asyncRetry(options)` (and every asynchronous preset) returns: wraps a function, or
  * decorates an `async` method (TC39 standard or legacy decorators). `Fallback` is the type a
@@ -37,11 +43,10 @@ export interface AsyncRetryWrapper<Fallback = never> {
    * Wrap `fn`: same `this` and parameters, a Promise of its (awaited) result.
    * @example const load = asyncRetry()(async (id: number) => db.load(id));
    */
-  <This, Args extends unknown[], R>(fn: (this: This, ...args: Args) => R): RetriedFunction<
-    This,
-    Args,
-    Promise<Awaited<R> | Fallback>
-  >;
+  <This, Args extends unknown[], R>(
+    fn: (this: This, ...args: Args) => R,
+    noContext?: undefined,
+  ): RetriedFunction<This, Args, Promise<Awaited<R> | Fallback>>;
   /**
    * TC39 standard method decorator: only methods returning a Promise qualify.
    * @example class Api { @asyncRetry({ maxAttempts: 3 }) async get() { … } }
@@ -81,7 +86,10 @@ export interface RetryWrapper {
    * Wrap `fn`: same `this` and parameters; a sync result stays sync, a thenable becomes a Promise.
    * @example const read = retry({ maxAttempts: 3, delay: 10 })(() => fs.readFileSync(path, 'utf8'));
    */
-  <This, Args extends unknown[], R>(fn: (this: This, ...args: Args) => R): RetriedFunction<This, Args, SyncOrAsync<R>>;
+  <This, Args extends unknown[], R>(
+    fn: (this: This, ...args: Args) => R,
+    noContext?: undefined,
+  ): RetriedFunction<This, Args, SyncOrAsync<R>>;
   /**
    * TC39 standard method decorator, for synchronous and asynchronous methods.
    * @example class Config { @retry({ delay: 10 }) read() { … } }
@@ -120,7 +128,7 @@ export function dualUse<W>(where: string, wrap: Wrap): W {
       const context = b as { kind: string; name?: unknown };
       if (context.kind !== 'method' || typeof a !== 'function') {
         throw new TypeError(
-          `${where}: only methods can be decorated, not a ${context.kind} (\`${nameOf(context.name, '?')}\`)`,
+          `${where}: only methods can be decorated, not ${/^[aeiou]/.test(context.kind) ? 'an' : 'a'} ${context.kind} (\`${nameOf(context.name, '?')}\`)`,
         );
       }
       return wrap(a as (...args: unknown[]) => unknown, nameOf(context.name, (a as { name?: string }).name ?? ''));
