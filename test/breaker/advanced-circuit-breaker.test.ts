@@ -336,6 +336,21 @@ describe('AdvancedCircuitBreaker failure-rate mode', () => {
     expect(breaker.state).toBe('open');
   });
 
+  it('reads the clock in closed state only for what needs time (time window, maxAge, slow calls)', async () => {
+    const reads = async (options: AdvancedCircuitBreakerOptions) => {
+      const { breaker, clock } = make(options);
+      const before = clock.reads;
+      for (let i = 0; i < 20; i++) await breaker.execute(async () => i);
+      for (let i = 0; i < 20; i++) breaker.onSuccess(breaker.acquirePermit(), 1);
+      return clock.reads - before;
+    };
+    expect(await reads({})).toBe(0);
+    expect(await reads({ failureRateThreshold: 0.5, slidingWindow: { type: 'count', size: 10 } })).toBe(0);
+    expect(await reads({ failureRateThreshold: 0.5, slidingWindow: { type: 'count', size: 10, maxAge: 1000 } })).toBe(40);
+    expect(await reads({ failureRateThreshold: 0.5, slidingWindow: { type: 'time', size: 1000 } })).toBe(40);
+    expect(await reads({ slowCallDuration: 100 })).toBe(40); // execute: start and end; the guard path gets the duration
+  });
+
   it('the window starts empty after every transition', async () => {
     const { breaker, clock } = make({
       failureRateThreshold: 0.5,
