@@ -5,14 +5,15 @@
  * then gzip (level 9) of the result.
  *
  *   node scripts/size.mjs            table; exit 1 when a budget is exceeded
- *   node scripts/size.mjs --why      also list the modules that end up in each bundle
+ *   node scripts/size.mjs --why      also bundle the same imports from src/ and list, per module,
+ *                                   the bytes it adds and the import chain that pulls it in
  *   node scripts/size.mjs --compare  also measure p-retry and cockatiel the same way
  *   node scripts/size.mjs --json     machine-readable output
  *   node scripts/size.mjs --dist DIR measure another build directory (default: dist)
  *
  * Needs a build (`npm run build`) first.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
@@ -33,6 +34,7 @@ const OURS = [
     name: 'minimal',
     label: 'zenoo-retry: { retryAsync, ExponentialBackoffStrategy }',
     code: `export { retryAsync, ExponentialBackoffStrategy } from ${JSON.stringify(entry)};`,
+    names: ['retryAsync', 'ExponentialBackoffStrategy'],
     budget: BUDGETS.minimal,
   },
   {
@@ -54,9 +56,9 @@ const PEERS = [
 ];
 
 /** Bundle `code` (an ES module) like a browser app would; returns sizes and the metafile. */
-async function measure(code) {
+async function measure(code, loader = 'js', roots = undefined) {
   const result = await build({
-    stdin: { contents: code, resolveDir: root, loader: 'js', sourcefile: 'size-entry.js' },
+    stdin: { contents: code, resolveDir: root, loader, sourcefile: 'size-entry.js' },
     bundle: true,
     minify: true,
     treeShaking: true,
@@ -68,14 +70,49 @@ async function measure(code) {
     logLevel: 'silent',
   });
   const out = result.outputFiles[0].contents;
+  const graph = result.metafile.inputs;
   return {
     minified: out.byteLength,
     gzip: gzipSync(out, { level: 9 }).byteLength,
     inputs: Object.entries(Object.values(result.metafile.outputs)[0].inputs)
-      .map(([file, info]) => ({ file: relative(root, resolve(root, file)), bytes: info.bytesInOutput }))
+      .map(([file, info]) => ({ file: relative(root, resolve(root, file)), bytes: info.bytesInOutput, chain: roots && chainTo(graph, file, roots) }))
       .filter((i) => i.bytes > 0)
       .sort((a, b) => b.bytes - a.bytes),
   };
+}
+
+/**
+ * The shortest import chain to `target` from the modules that define the imported names
+ * (`roots`), not through src/index.ts: the edge that really pulls a module in.
+ */
+function chainTo(graph, target, roots) {
+  const prev = new Map(roots.map((r) => [r, undefined]));
+  const queue = [...roots];
+  while (queue.length > 0) {
+    const f = queue.shift();
+    if (f === target) break;
+    for (const i of graph[f]?.imports ?? []) {
+      if (!prev.has(i.path) && graph[i.path] && !i.path.endsWith('src/index.ts')) {
+        prev.set(i.path, f);
+        queue.push(i.path);
+      }
+    }
+  }
+  if (!prev.has(target)) return undefined;
+  const chain = [];
+  for (let f = target; f !== undefined; f = prev.get(f)) chain.unshift(f.replace(/^src\//, ''));
+  return chain;
+}
+
+/** The src/ modules that define `names`, read from src/index.ts's `export { … } from './x.js'` lines. */
+function definingModules(names) {
+  const index = readFileSync(join(root, 'src/index.ts'), 'utf8');
+  const modules = new Set();
+  for (const m of index.matchAll(/export\s*\{([^}]*)\}\s*from\s*'\.\/([^']+)\.js'/g)) {
+    const exported = m[1].split(',').map((x) => x.trim().split(/\s+as\s+/).pop());
+    if (exported.some((x) => names.includes(x))) modules.add(`src/${m[2]}.ts`);
+  }
+  return [...modules];
 }
 
 if (!existsSync(entry)) {
@@ -102,9 +139,16 @@ if (flag('--json')) {
     console.log(`${pad(r.label, width)}  ${lpad(r.minified, 7)}  ${lpad(r.gzip, 7)}  ${lpad(r.budget ?? '-', 7)}${status}`);
   }
   if (flag('--why')) {
-    for (const r of rows) {
-      console.log(`\n${r.label}: bytes each module contributes (minified, before gzip)`);
-      for (const i of r.inputs) console.log(`  ${lpad(i.bytes, 7)}  ${i.file}`);
+    // The built file is one module; bundling the same imports from src/ shows which modules
+    // (and which import edges) the bytes come from.
+    for (const item of OURS) {
+      const roots = item.names ? definingModules(item.names) : undefined;
+      const fromSrc = await measure(item.code.replace(JSON.stringify(entry), JSON.stringify(join(root, 'src/index.ts'))), 'ts', roots);
+      console.log(`\n${item.label}, bundled from src/: ${fromSrc.minified} B min, ${fromSrc.gzip} B gzip; minified bytes per module${roots ? ' and the import chain that pulls it in' : ''}:`);
+      for (const i of fromSrc.inputs) {
+        const why = !roots ? '' : i.chain === undefined ? '(kept for its side effects: not imported by the used modules)' : i.chain.join(' → ');
+        console.log(`  ${lpad(i.bytes, 7)}  ${pad(i.file, 40)} ${why}`);
+      }
     }
   }
 }
