@@ -1,0 +1,218 @@
+import { BUDGET_SPAN, type BudgetExchange, type BudgetStore, type BudgetTotals } from '../budget/budget-store.js';
+import { type Clock, realClock } from '../core/clock.js';
+import { describeValue } from '../core/validate.js';
+import { Health } from './fallback.js';
+import { BUDGET_LUA } from './lua.js';
+import { type CommonConfig, commonConfig, type RedisStoreOptions } from './options.js';
+import { Script } from './script.js';
+
+/** Options of `new RedisBudgetStore()`. */
+export interface RedisBudgetStoreOptions extends RedisStoreOptions {
+  /** Monotonic time for `syncInterval` and `retryInterval` (not for the buckets: the budget's clock decides those). @default realClock */
+  clock?: Clock | undefined;
+}
+
+const script = new Script(BUDGET_LUA);
+
+/** Per bucket grid: a ring of `BUDGET_SPAN` slots keyed by absolute bucket index. */
+interface Grid {
+  readonly width: number;
+  /** Newest bucket seen. */
+  newest: number;
+  readonly bucket: Float64Array;
+  /** This store's cumulative first attempts / retries per bucket (what it reports to Redis). */
+  readonly mineF: Float64Array;
+  readonly mineR: Float64Array;
+  /** Everyone else's counts per bucket, as of the latest reply. */
+  readonly otherF: Float64Array;
+  readonly otherR: Float64Array;
+}
+
+const slotOf = (b: number): number => ((b % BUDGET_SPAN) + BUDGET_SPAN) % BUDGET_SPAN;
+
+const newGrid = (width: number): Grid => ({
+  width,
+  newest: -Infinity,
+  bucket: new Float64Array(BUDGET_SPAN).fill(-Infinity),
+  mineF: new Float64Array(BUDGET_SPAN),
+  mineR: new Float64Array(BUDGET_SPAN),
+  otherF: new Float64Array(BUDGET_SPAN),
+  otherR: new Float64Array(BUDGET_SPAN),
+});
+
+/** A malformed reply counts as a Redis failure. */
+const checkReply = (reply: unknown): readonly unknown[] => {
+  if (!Array.isArray(reply) || reply.length !== 2 * BUDGET_SPAN || reply.some((x) => Number.isNaN(Number(x)))) {
+    throw new TypeError(`unexpected reply from the budget script: ${String(reply)}`);
+  }
+  return reply;
+};
+
+const randomId = (): string => {
+  const c = (globalThis as { crypto?: { randomUUID?: () => string } }).crypto;
+  return typeof c?.randomUUID === 'function' ? c.randomUUID() : `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+};
+
+/**
+ * A `BudgetStore` in Redis: every `RetryBudget` whose store uses the same `prefix` and `name`
+ * (in any process) is limited by the fleet's combined first attempts and retries.
+ *
+ * `exchange` answers **synchronously** from this process's view: its own counts at once, everyone
+ * else's as of the latest Redis reply. Counts travel to Redis in the background, at most every
+ * `syncInterval` ms, one script at a time (cumulative per bucket, so a late or repeated request
+ * never counts twice, and a restarted Redis gets every live process's counts back). So a budget
+ * never waits for Redis, and when Redis is unusable it keeps deciding from its own counts plus
+ * the others' last known ones (each process then also grants its own floor).
+ *
+ * @example
+ * import Redis from 'ioredis';
+ * import { RedisBudgetStore } from 'zenoo-retry/redis';
+ * const store = new RedisBudgetStore({ client: new Redis(url), name: 'payments' });
+ * const budget = new RetryBudget({ ratio: 0.1, store });
+ */
+export class RedisBudgetStore implements BudgetStore {
+  /** The key of the shared totals, `<prefix>{budget:<name>}`. */
+  readonly key: string;
+  readonly #o: CommonConfig;
+  readonly #clock: Clock;
+  readonly #health: Health;
+  readonly #grids = new Map<number, Grid>();
+  #client = randomId();
+  #inFlight: Promise<void> | undefined;
+  #lastSync = -Infinity;
+  #epoch = 0;
+
+  constructor(options: RedisBudgetStoreOptions) {
+    this.#o = commonConfig('RedisBudgetStore', options, ['clock']);
+    const clock = options.clock;
+    if (clock !== undefined && (clock === null || typeof clock !== 'object' || typeof clock.now !== 'function')) {
+      throw new TypeError(`\`clock\` must be a Clock (an object with now()), got ${describeValue(clock)}`);
+    }
+    this.#clock = clock ?? realClock;
+    this.key = `${this.#o.prefix}{budget:${this.#o.name}}`;
+    this.#health = new Health({ store: 'budget', key: this.key, ...this.#o, clock: this.#clock });
+  }
+
+  /** This process's key of reported counts (changes on `reset`). */
+  get clientKey(): string {
+    return `${this.key}:c:${this.#client}`;
+  }
+
+  /**
+   * Add the request's counts and return the totals as known here (see `BudgetStore.exchange`);
+   * starts a background sync with Redis when one is due. Never waits, never throws.
+   * @example store.exchange({ bucketWidth: 1000, bucket, firsts, retries });
+   */
+  exchange(request: BudgetExchange): BudgetTotals {
+    let grid = this.#grids.get(request.bucketWidth);
+    if (grid === undefined) this.#grids.set(request.bucketWidth, (grid = newGrid(request.bucketWidth)));
+    if (request.bucket > grid.newest) grid.newest = request.bucket;
+    const firsts: number[] = [];
+    const retries: number[] = [];
+    const oldest = request.bucket - BUDGET_SPAN + 1;
+    for (let i = 0; i < BUDGET_SPAN; i++) {
+      const b = oldest + i;
+      const s = slotOf(b);
+      const held = grid.bucket[s] as number;
+      if (held > b) {
+        firsts.push(0); // a newer bucket took this slot: b has left the span here
+        retries.push(0);
+        continue;
+      }
+      if (held < b) {
+        grid.bucket[s] = b;
+        grid.mineF[s] = grid.mineR[s] = grid.otherF[s] = grid.otherR[s] = 0;
+      }
+      grid.mineF[s] = (grid.mineF[s] as number) + (request.firsts[i] ?? 0);
+      grid.mineR[s] = (grid.mineR[s] as number) + (request.retries[i] ?? 0);
+      firsts.push((grid.mineF[s] as number) + (grid.otherF[s] as number));
+      retries.push((grid.mineR[s] as number) + (grid.otherR[s] as number));
+    }
+    this.#maybeSync();
+    return { firsts, retries };
+  }
+
+  /**
+   * Push this process's counts to Redis and pull everyone else's now (waits for a sync already
+   * in flight first). Resolves even when Redis is unusable. For tests and before shutdown.
+   * @example await store.flush(); await budget.sync();
+   */
+  async flush(): Promise<void> {
+    if (this.#inFlight !== undefined) await this.#inFlight;
+    await this.#sync();
+  }
+
+  /**
+   * Forget every shared count (see `BudgetStore.reset`): deletes the shared totals and starts
+   * reporting under a new client key. When Redis is unusable only the local counts are forgotten.
+   * @example await store.reset();
+   */
+  async reset(): Promise<void> {
+    this.#epoch++;
+    this.#grids.clear();
+    this.#client = randomId();
+    try {
+      await this.#health.run(() => this.#o.client.call('DEL', this.key));
+    } catch {
+      // reported through the health events; the shared counts age out within one window
+    }
+  }
+
+  #maybeSync(): void {
+    if (this.#inFlight !== undefined) return;
+    const now = this.#clock.now();
+    if (now - this.#lastSync < this.#o.syncInterval) return;
+    if (!this.#health.tryDue()) return;
+    void this.#sync();
+  }
+
+  #sync(): Promise<void> {
+    this.#lastSync = this.#clock.now();
+    const epoch = this.#epoch;
+    const key = this.key;
+    const clientKey = this.clientKey;
+    const jobs: Promise<void>[] = [];
+    for (const grid of this.#grids.values()) {
+      if (grid.newest === -Infinity) continue;
+      const newest = grid.newest;
+      const sentF: number[] = [];
+      const sentR: number[] = [];
+      for (let b = newest - BUDGET_SPAN + 1; b <= newest; b++) {
+        const s = slotOf(b);
+        const mine = grid.bucket[s] === b;
+        sentF.push(mine ? (grid.mineF[s] as number) : 0);
+        sentR.push(mine ? (grid.mineR[s] as number) : 0);
+      }
+      const ttl = Math.ceil((BUDGET_SPAN + 1) * grid.width);
+      const args = [String(grid.width), String(newest), String(ttl), ...sentF.map(String), ...sentR.map(String)];
+      const run = () => script.run(this.#o.client, [key, clientKey], args).then(checkReply);
+      jobs.push(
+        this.#health.run(run).then((reply) => {
+          if (epoch === this.#epoch) this.#apply(grid, newest, sentF, sentR, reply);
+        }),
+      );
+    }
+    const all = Promise.all(jobs).then(
+      () => undefined,
+      () => undefined, // the counts stay here and go with the next sync
+    );
+    const done = all.finally(() => {
+      if (this.#inFlight === done) this.#inFlight = undefined;
+    });
+    this.#inFlight = done;
+    return done;
+  }
+
+  /** Others(b) = shared total(b) - what this store had reported for b. */
+  #apply(grid: Grid, newest: number, sentF: number[], sentR: number[], reply: readonly unknown[]): void {
+    for (let i = 0; i < BUDGET_SPAN; i++) {
+      const b = newest - BUDGET_SPAN + 1 + i;
+      const s = slotOf(b);
+      if (grid.bucket[s] !== b) continue;
+      const f = Number(reply[i]) - (sentF[i] as number);
+      const r = Number(reply[BUDGET_SPAN + i]) - (sentR[i] as number);
+      grid.otherF[s] = f > 0 ? f : 0;
+      grid.otherR[s] = r > 0 ? r : 0;
+    }
+  }
+}
