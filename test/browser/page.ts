@@ -1,10 +1,13 @@
 /**
  * The browser page: user code, bundled by esbuild for the browser from the package's ESM build
- * (browser.test.ts redirects this import to dist/index.js). Each scenario runs real `fetch`
+ * (browser.test.ts redirects these imports to dist/index.js). The namespace import makes the
+ * whole entry part of the bundle, so the page also proves every module evaluates in a browser. Each scenario runs real `fetch`
  * against the local flaky server with real browser timers and returns a plain JSON outcome,
  * which the test reads through playwright.
  */
+import * as zenoo from '../../src/index.js';
 import {
+  asyncRetry,
   classifyError,
   HTTPError,
   MaxRetriesExceededError,
@@ -34,27 +37,13 @@ const describeError = (e: unknown) => ({
   classification: classifyError(e),
 });
 
-/** The wrapper under test: `asyncRetry` (dual-use wrapper) when the build has it, else the executor. */
-type Wrap = (options: RetryOptions) => <A extends unknown[], R>(fn: (...args: A) => Promise<R>) => (...args: A) => Promise<R>;
-async function wrapper(): Promise<{ name: string; wrap: Wrap }> {
-  const mod = (await import('../../src/index.js')) as unknown as Record<string, unknown>;
-  const asyncRetry = mod.asyncRetry as Wrap | undefined;
-  if (typeof asyncRetry === 'function') return { name: 'asyncRetry', wrap: asyncRetry };
-  return {
-    name: 'retryAsync',
-    wrap: (options) => (fn) => (...args) => retryAsync(() => fn(...args), options),
-  };
-}
-
 const scenarios = {
   /** 503, 503, then 200: retried to success by the network preset. */
   async flaky(base: string) {
-    const { name, wrap } = await wrapper();
     const retries: RetryAttempt[] = [];
-    const get = wrap({ ...FAST, onRetry: (a) => void retries.push(a) })((url: string) => getJson(url));
+    const get = asyncRetry({ ...FAST, onRetry: (a) => void retries.push(a) })((url: string) => getJson(url));
     const value = await get(`${base}/flaky?key=flaky&fail=2`);
     return {
-      via: name,
       value,
       retries: retries.map((a) => ({ number: a.number, status: (a.lastError as HTTPError).status, category: classifyError(a.lastError).category })),
     };
@@ -117,9 +106,12 @@ const scenarios = {
 declare global {
   interface Window {
     zenoo: typeof scenarios;
+    /** Every name the package exports, as the browser sees them (the whole entry is evaluated). */
+    zenooExports: string[];
     zenooReady: boolean;
   }
 }
 
 window.zenoo = scenarios;
+window.zenooExports = Object.keys(zenoo).sort();
 window.zenooReady = true;
