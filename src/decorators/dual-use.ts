@@ -70,7 +70,7 @@ export interface AsyncRetryWrapper<Fallback = never> {
  * A decorated method must be able to return the fallback: `Fallback` must be assignable to
  * the method's awaited result, or the decorator does not type-check.
  */
-export type FallbackFits<F, Fallback> = [Fallback] extends [Awaited<ReturnType<F & AnyFunction<unknown>>>]
+export type FallbackFits<F, Fallback> = [Fallback] extends [F extends AnyFunction<infer R> ? Awaited<R> : never]
   ? unknown
   : { readonly 'the fallback value must be assignable to the method result': Fallback };
 
