@@ -5,7 +5,7 @@
  * - Locally: dist/index.js when it is at least as new as every file under src/; otherwise
  *   (not built, or stale) src/index.ts, with a warning.
  */
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -47,5 +47,6 @@ export async function runnableEntry(): Promise<string> {
   mkdirSync(dir, { recursive: true });
   const out = join(dir, `index-${process.pid}-${Date.now().toString(36)}.mjs`);
   await build({ entryPoints: [path], bundle: true, platform: 'neutral', format: 'esm', target: 'es2022', outfile: out, logLevel: 'silent' });
+  process.once('exit', () => rmSync(out, { force: true }));
   return out;
 }
