@@ -17,15 +17,17 @@ export const MAX_TIMER_DELAY = 2_147_483_647;
 export const clampDelay = (ms: number): number =>
   ms > MAX_TIMER_DELAY ? MAX_TIMER_DELAY : ms > 0 ? ms : 0;
 
-const perf: { now(): number } | undefined = (globalThis as { performance?: { now(): number } })
-  .performance;
+type WithPerformance = { performance?: { now(): number } };
+const g = globalThis as WithPerformance;
+/** `performance` is read at call time: fake timers (vitest, sinon) replace the global object. */
+const hasPerf = typeof g.performance?.now === 'function';
 
 /**
  * The real clock: `performance.now()` (falls back to `Date.now()`) and the global timers,
  * looked up at call time so that fake timers installed after import still apply.
  */
 export const realClock: Clock = Object.freeze({
-  now: perf && typeof perf.now === 'function' ? () => perf.now() : () => Date.now(),
+  now: hasPerf ? () => (g.performance as { now(): number }).now() : () => Date.now(),
   setTimeout: (fn: () => void, ms: number): unknown => setTimeout(fn, clampDelay(ms)),
   clearTimeout: (handle: unknown): void => clearTimeout(handle as ReturnType<typeof setTimeout>),
 });
