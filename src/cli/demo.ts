@@ -7,7 +7,7 @@ import { progressBar } from './chart.js';
 import { type DemoReport, renderDemo } from './demo-report.js';
 import { DEMO_CLIENT, runWithoutRetries, runWithRetries } from './demo-run.js';
 import { type FlakyServerOptions, startFlakyServer } from './flaky-server.js';
-import { fmtMs, fmtPct } from './format.js';
+import { fmtMs, fmtPct, round } from './format.js';
 import type { Progress } from './load.js';
 
 const NAME = 'demo';
@@ -18,12 +18,12 @@ export const DEMO_DEFAULTS = Object.freeze({
   failureRate: 0.1,
   seed: 1,
   concurrency: 32,
-  /** Ms between request starts: 400 requests arrive over 4 s. */
-  interval: 10,
+  /** Ms over which each phase's requests start, evenly spaced (so the demo's length does not depend on --requests). */
+  duration: 4000,
   spikeRate: 0.03,
   spikeMs: Object.freeze([300, 700] as const),
   latencyMs: Object.freeze([1, 6] as const),
-  /** The outage covers this part of the arrival schedule. */
+  /** The outage covers this part of the arrival schedule (1.2 s to 2.2 s). */
   outageShare: Object.freeze([0.3, 0.55] as const),
   retryAfterSeconds: 0.3,
 });
@@ -87,14 +87,14 @@ export const demoCommand: Command = {
     const seed = seedFlag(NAME, v, d.seed);
     const concurrency = intFlag(NAME, v, 'concurrency', d.concurrency, { min: 1, max: 1000 });
     const json = v.json === true;
-    const span = requests * d.interval;
+    const interval = d.duration / requests;
     const serverOptions: FlakyServerOptions = {
       seed,
       failureRate,
       spikeRate: d.spikeRate,
       spikeMs: d.spikeMs,
       latencyMs: d.latencyMs,
-      outage: { start: Math.round(span * d.outageShare[0]), end: Math.round(span * d.outageShare[1]) },
+      outage: { start: Math.round(d.duration * d.outageShare[0]), end: Math.round(d.duration * d.outageShare[1]) },
       retryAfterSeconds: d.retryAfterSeconds,
     };
     const server = await startFlakyServer(serverOptions);
@@ -103,7 +103,7 @@ export const demoCommand: Command = {
         const c = DEMO_CLIENT;
         io.out(
           [
-            `zenoo-retry demo: ${requests} requests to a flaky HTTP server on ${server.url}`,
+            `zenoo-retry demo: ${requests} requests over ${fmtMs(d.duration)} to a flaky HTTP server on ${server.url}`,
             `  server: ${fmtPct(failureRate, 0)} random failures (HTTP 500, 503, 429 with Retry-After ${d.retryAfterSeconds} s, connection resets),`,
             `          ${fmtPct(d.spikeRate, 0)} latency spikes (${d.spikeMs[0]}–${d.spikeMs[1]} ms), an outage from ${fmtMs(serverOptions.outage.start)} to ${fmtMs(serverOptions.outage.end)} (503s and resets)`,
             `  client: networkRetry: ${c.maxAttempts} attempts, base ${c.baseDelay} ms, cap ${fmtMs(c.maxDelay)}, full jitter, attempt timeout ${c.attemptTimeout} ms;`,
@@ -114,10 +114,10 @@ export const demoCommand: Command = {
         );
       }
       const p1 = progressDisplay(io, 'without retries', json);
-      const withoutRetries = await runWithoutRetries(server, requests, d.interval, concurrency, (p) => p1.update(p));
+      const withoutRetries = await runWithoutRetries(server, requests, interval, concurrency, (p) => p1.update(p));
       p1.end();
       const p2 = progressDisplay(io, 'with zenoo-retry', json);
-      const withRetries = await runWithRetries(server, requests, d.interval, concurrency, seed, (p, state) =>
+      const withRetries = await runWithRetries(server, requests, interval, concurrency, seed, (p, state) =>
         p2.update(p, `breaker ${state}`),
       );
       p2.end();
@@ -128,7 +128,7 @@ export const demoCommand: Command = {
           failureRate,
           seed,
           concurrency,
-          interval: d.interval,
+          interval: round(interval, 3),
           server: {
             spikeRate: d.spikeRate,
             spikeMs: d.spikeMs,

@@ -40,11 +40,6 @@ interface DemoJson {
   };
 }
 
-const outside = (p: Phase): number => {
-  const { beforeOutage: a, afterOutage: b } = p.segments;
-  return (a.succeeded + b.succeeded) / (a.requests + b.requests);
-};
-
 describe('demo', () => {
   it('--json with the default request count and a fixed seed: finishes within 30 s, only JSON on stdout', async () => {
     const r = await runCli(cli, ['demo', '--json', '--seed', '3'], 45_000);
@@ -65,8 +60,9 @@ describe('demo', () => {
     }
     // Without retries every request is one server request.
     expect(a.server.total).toBe(400);
-    // Retries lift success outside the outage; the breaker sheds load during it.
-    expect(outside(b)).toBeGreaterThan(outside(a));
+    // Retries lift success before the outage; the breaker sheds load during it. (After the
+    // outage, the breaker's recovery time is a cost; the report shows it, the test does not bet on it.)
+    expect(b.segments.beforeOutage.successRate).toBeGreaterThan(a.segments.beforeOutage.successRate);
     expect(b.server.duringOutage).toBeLessThan(a.server.duringOutage / 2);
     expect(b.breaker.transitions.some((t) => t.from === 'closed' && t.to === 'open')).toBe(true);
     expect(b.breaker.stats.totals.rejected).toBeGreaterThan(0);
