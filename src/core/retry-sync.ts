@@ -17,7 +17,7 @@ import type { Plan } from './options.js';
  * const clock: SyncClock = {
  *   now: () => t,
  *   setTimeout: (fn, ms) => setTimeout(fn, ms),
- *   clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
+ *   clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
  *   sleepSync: (ms) => { t += ms; },
  * };
  */
