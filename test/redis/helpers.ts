@@ -112,3 +112,26 @@ export const hasRedisServer = await new Promise<boolean>((resolve) => {
   c.once('error', () => resolve(false));
   c.once('exit', (code) => resolve(code === 0));
 });
+
+/**
+ * A `RedisLike` in front of a real client that a test can break: `'error'` rejects every
+ * command, `'hang'` never answers. Counts the commands it was asked to send.
+ */
+export class FlakyClient {
+  mode: 'ok' | 'error' | 'hang' = 'ok';
+  commands = 0;
+  readonly log: string[] = [];
+  readonly #inner: { call(command: string, ...args: string[]): Promise<unknown> };
+
+  constructor(inner: { call(command: string, ...args: string[]): Promise<unknown> }) {
+    this.#inner = inner;
+  }
+
+  call(command: string, ...args: string[]): Promise<unknown> {
+    this.commands++;
+    this.log.push(command === 'EVALSHA' || command === 'EVAL' ? `${command}:${args[4] ?? ''}` : command);
+    if (this.mode === 'error') return Promise.reject(new Error('ECONNREFUSED (simulated)'));
+    if (this.mode === 'hang') return new Promise(() => {});
+    return this.#inner.call(command, ...args);
+  }
+}
