@@ -15,7 +15,7 @@ import {
 } from '../observability/diagnostics.js';
 import { type RetryAttempt, snapshot } from './attempt.js';
 import { clampDelay } from './clock.js';
-import { DeadlineNode, deadlineList } from './deadline.js';
+import { DeadlineList, DeadlineNode, deadlineList } from './deadline.js';
 import type { BreakerGuard } from './hooks.js';
 import { compile, type Plan, type RetryOptions } from './options.js';
 import { safeInvoke } from './safe-invoke.js';
@@ -48,11 +48,19 @@ class Context implements AttemptContext {
   }
 }
 
-/** One call of `retryAsync`: the only retry loop of the library, as a small state machine. */
+/**
+ * One call of `retryAsync`: the only retry loop of the library, as a small state machine.
+ * With a `sleepSync` (the `retry` wrapper) it starts in synchronous mode: waits block, the
+ * outcome is kept in `result`, and the first thenable (from `fn` or an asynchronous breaker)
+ * switches the call to the asynchronous mode for good (`goAsync`).
+ */
 class Call<T> {
-  readonly promise: Promise<T>;
+  promise!: Promise<T>;
   private resolve!: (value: T) => void;
   private reject!: (error: unknown) => void;
+  /** Sync mode: 1 resolved / 2 rejected with `result`. */
+  outcome: 0 | 1 | 2 = 0;
+  result: unknown = undefined;
   private settled = false;
   private reason: unknown = undefined;
   private attempt = 0;
@@ -78,23 +86,45 @@ class Call<T> {
     private readonly plan: Plan,
     private readonly fn: Fn<T>,
     private readonly signal: AbortSignal | undefined,
+    /** The first attempt already ran on the lean path (its budget deposit is made). */
+    resumed: boolean,
+    /** Set: synchronous mode, waits block with it. */
+    private sleepSync?: ((ms: number) => void) | undefined,
   ) {
-    this.promise = new Promise<T>((resolve, reject) => {
-      this.resolve = resolve;
-      this.reject = reject;
-    });
+    if (sleepSync === undefined) this.newPromise();
+    else {
+      this.resolve = (value) => {
+        this.outcome = 1;
+        this.result = value;
+      };
+      this.reject = (error) => {
+        this.outcome = 2;
+        this.result = error;
+      };
+    }
     this.breaker = plan.breaker ?? plan.policy.circuitBreaker;
     this.timed = plan.timed || attemptChannel?.hasSubscribers === true || successChannel?.hasSubscribers === true;
     if (this.timed || plan.timeout !== undefined) this.start = plan.clock.now();
     if (plan.timeout !== undefined) {
       this.deadline = new DeadlineNode(() => this.onDeadline());
-      deadlineList(plan.clock, plan.timeout).add(this.deadline, this.start);
+      // Sync mode: no timer can fire while the thread is busy; step 5 guards every wait.
+      if (sleepSync === undefined) deadlineList(plan.clock, plan.timeout).add(this.deadline, this.start);
     }
     if (signal !== undefined) {
       this.onAbort = () => this.abortWith(signal.reason);
       signal.addEventListener('abort', this.onAbort, { once: true });
     }
-    plan.budget?.recordFirstAttempt();
+    if (!resumed) plan.budget?.recordFirstAttempt();
+  }
+
+  /**
+   * Take over a call whose first attempt already ran on the lean path and failed: it counts as
+   * attempt 1 (no breaker, no deadline, no hooks were involved).
+   */
+  resume(error: unknown): Promise<T> {
+    this.attempt = 1;
+    if (this.failed(error, 1)) this.run();
+    return this.promise;
   }
 
   /** Start attempts for as long as they fail synchronously with no wait (a trampoline). */
@@ -110,6 +140,7 @@ class Call<T> {
           return;
         }
         if (isThenable(permit)) {
+          if (this.sleepSync !== undefined) this.goAsync();
           permit.then(
             (p) => {
               if (this.settled) releasePermit(breaker, p);
@@ -135,7 +166,7 @@ class Call<T> {
       publish(attemptChannel, { attempt: snap });
     }
     if (this.breaker !== undefined || plan.attemptTimeout !== undefined) this.attemptStart = plan.clock.now();
-    if (plan.attemptTimeout !== undefined) {
+    if (plan.attemptTimeout !== undefined && this.sleepSync === undefined) {
       const node = (this.attemptDeadline ??= new DeadlineNode(() => this.onAttemptTimeout()));
       deadlineList(plan.clock, plan.attemptTimeout).add(node, this.attemptStart);
     }
@@ -146,6 +177,7 @@ class Call<T> {
       return this.failed(error, n);
     }
     if (isThenable(result)) {
+      if (this.sleepSync !== undefined) this.goAsync();
       Promise.resolve(result).then(
         (value) => this.succeeded(value, n),
         (error: unknown) => {
@@ -243,7 +275,8 @@ class Call<T> {
       safeInvoke(plan.events?.onRetryFailure, plan.events, snap);
       publish(retryChannel, { attempt: snap, error });
       const hook = safeInvoke(plan.onRetry, undefined, snap);
-      if (hook !== undefined) {
+      // Sync mode cannot await an asynchronous onRetry: it runs on its own.
+      if (hook !== undefined && this.sleepSync === undefined) {
         hook.then(() => {
           if (!this.settled && this.sleep(wait)) this.run();
         });
@@ -256,6 +289,11 @@ class Call<T> {
   /** Wait `ms` (no timer for 0). True: go on at once. */
   private sleep(ms: number): boolean {
     if (ms === 0) return true;
+    if (this.sleepSync !== undefined) {
+      this.sleepSync(clampDelay(ms));
+      this.totalDelay += ms;
+      return true;
+    }
     this.sleepTimer = this.plan.clock.setTimeout(() => {
       this.sleepTimer = undefined;
       this.totalDelay += ms;
@@ -352,6 +390,33 @@ class Call<T> {
     return this.controller.signal;
   }
 
+  private newPromise(): void {
+    this.promise = new Promise<T>((resolve, reject) => {
+      this.resolve = resolve;
+      this.reject = reject;
+    });
+  }
+
+  /**
+   * Leave sync mode (an attempt or the breaker returned a thenable): from now on the call is
+   * the asynchronous one, with its deadlines armed for the time that is left.
+   */
+  private goAsync(): void {
+    this.sleepSync = undefined;
+    this.newPromise();
+    const plan = this.plan;
+    const now = plan.clock.now();
+    if (this.deadline !== undefined) {
+      const left = this.start + (plan.timeout ?? 0) - now;
+      new DeadlineList(plan.clock, left > 0 ? left : 0, false).add(this.deadline, now);
+    }
+    if (plan.attemptTimeout !== undefined && this.ended < this.attempt) {
+      const node = (this.attemptDeadline ??= new DeadlineNode(() => this.onAttemptTimeout()));
+      const left = this.attemptStart + plan.attemptTimeout - now;
+      new DeadlineList(plan.clock, left > 0 ? left : 0, false).add(node, now);
+    }
+  }
+
   private cleanup(): void {
     const plan = this.plan;
     if (this.deadline?.list) this.deadline.list.remove(this.deadline);
@@ -375,15 +440,61 @@ const releasePermit = (breaker: BreakerGuard, permit: unknown): void => {
   }
 };
 
+/** Attempt 1's context on the lean path: its signal can never abort (nothing there can abort it). */
+class LeanContext implements AttemptContext {
+  readonly attempt = 1;
+  private s: AbortSignal | undefined = undefined;
+  get signal(): AbortSignal {
+    return (this.s ??= new AbortController().signal);
+  }
+}
+
 /**
  * Run `fn` under a resolved plan. The building block of every wrapper: they compile options
  * once and call this per invocation.
+ *
+ * Lean path: when nothing can end a call from outside (no signal, no total or attempt timeout)
+ * and nothing watches attempts (no breaker, hooks, metrics, adaptive strategy, diagnostics
+ * subscribers), the first attempt runs with one `.then` and the state machine is built only if
+ * it fails. Pay only for what is used.
  * @internal
  */
 export function execute<T>(plan: Plan, fn: Fn<T>, signal: AbortSignal | undefined = plan.signal): Promise<T> {
-  if (signal?.aborted) return Promise.reject(signal.reason);
-  const call = new Call(plan, fn, signal);
+  if (signal === undefined) {
+    if (plan.lean && plan.policy.circuitBreaker === undefined && attemptChannel?.hasSubscribers !== true) {
+      plan.budget?.recordFirstAttempt();
+      let result: T | PromiseLike<T>;
+      try {
+        result = fn(new LeanContext());
+      } catch (error) {
+        return new Call(plan, fn, undefined, true).resume(error);
+      }
+      if (!isThenable(result)) return Promise.resolve(result);
+      return Promise.resolve(result).then(undefined, (error: unknown) => new Call(plan, fn, undefined, true).resume(error));
+    }
+  } else if (signal.aborted) return Promise.reject(signal.reason);
+  const call = new Call(plan, fn, signal, false);
   call.run();
+  return call.promise;
+}
+
+/**
+ * Run `fn` under `plan` in synchronous mode (the `retry` wrapper): waits block with
+ * `sleepSync`; a synchronous outcome is returned or thrown synchronously; the first thenable
+ * turns the call into the asynchronous one and its Promise is returned.
+ * @internal
+ */
+export function executeMaybeSync<T>(
+  plan: Plan,
+  fn: Fn<T>,
+  signal: AbortSignal | undefined,
+  sleepSync: (ms: number) => void,
+): T | Promise<T> {
+  if (signal?.aborted) throw signal.reason;
+  const call = new Call(plan, fn, signal, false, sleepSync);
+  call.run();
+  if (call.outcome === 1) return call.result as T;
+  if (call.outcome === 2) throw call.result;
   return call.promise;
 }
 
