@@ -1,4 +1,4 @@
-import { type Clock, clampDelay } from './clock.js';
+import { type Clock, clampDelay, realClock } from './clock.js';
 
 /**
  * Deadlines without a timer per call. Every call with the same timeout value (and clock) joins
@@ -107,18 +107,21 @@ export class DeadlineList {
 }
 
 const MAX_SHARED_LISTS = 64;
-const lists = new WeakMap<Clock, Map<number, DeadlineList>>();
-let lastClock: Clock | undefined;
+const lists = new WeakMap<object, Map<number, DeadlineList>>();
+let lastKey: object | undefined;
 let lastTimeout = Number.NaN;
 let lastList: DeadlineList | undefined;
 
 /** The shared list for (`clock`, `timeout`); a one-entry cache makes the common case a compare. */
 export function deadlineList(clock: Clock, timeout: number): DeadlineList {
-  if (clock === lastClock && timeout === lastTimeout && lastList !== undefined) return lastList;
-  let byTimeout = lists.get(clock);
+  // The real clock's timers are the globals of the moment: fake timers installed or removed by a
+  // test must not strand a list on a timer of the other world.
+  const key: object = clock === realClock ? globalThis.setTimeout : clock;
+  if (key === lastKey && timeout === lastTimeout && lastList !== undefined) return lastList;
+  let byTimeout = lists.get(key);
   if (byTimeout === undefined) {
     byTimeout = new Map();
-    lists.set(clock, byTimeout);
+    lists.set(key, byTimeout);
   }
   let list = byTimeout.get(timeout);
   if (list === undefined) {
@@ -127,7 +130,7 @@ export function deadlineList(clock: Clock, timeout: number): DeadlineList {
     list = new DeadlineList(clock, timeout);
     byTimeout.set(timeout, list);
   }
-  lastClock = clock;
+  lastKey = key;
   lastTimeout = timeout;
   lastList = list;
   return list;

@@ -19,6 +19,7 @@ import { DeadlineList, DeadlineNode, deadlineList } from './deadline.js';
 import type { BreakerGuard } from './hooks.js';
 import { compile, type Plan, type RetryOptions } from './options.js';
 import { safeInvoke } from './safe-invoke.js';
+import { type AbortSubscriber, subscribe, unsubscribe } from './abort-registry.js';
 
 /** What the executor hands to each attempt of `fn`. */
 export interface AttemptContext {
@@ -54,7 +55,7 @@ class Context implements AttemptContext {
  * outcome is kept in `result`, and the first thenable (from `fn` or an asynchronous breaker)
  * switches the call to the asynchronous mode for good (`goAsync`).
  */
-class Call<T> {
+class Call<T> implements AbortSubscriber {
   promise!: Promise<T>;
   private resolve!: (value: T) => void;
   private reject!: (error: unknown) => void;
@@ -80,7 +81,8 @@ class Call<T> {
   private controller: AbortController | undefined = undefined;
   private controllerAttempt = 0;
   private readonly timed: boolean;
-  private readonly onAbort: (() => void) | undefined;
+  /** The caller's signal aborted: in-flight attempts are released, not counted, by the breaker. */
+  private callerAborted = false;
 
   constructor(
     private readonly plan: Plan,
@@ -110,10 +112,7 @@ class Call<T> {
       // Sync mode: no timer can fire while the thread is busy; step 5 guards every wait.
       if (sleepSync === undefined) deadlineList(plan.clock, plan.timeout).add(this.deadline, this.start);
     }
-    if (signal !== undefined) {
-      this.onAbort = () => this.abortWith(signal.reason);
-      signal.addEventListener('abort', this.onAbort, { once: true });
-    }
+    if (signal !== undefined) subscribe(signal, this);
     if (!resumed) plan.budget?.recordFirstAttempt();
   }
 
@@ -200,7 +199,9 @@ class Call<T> {
     if (breaker !== undefined) {
       const duration = plan.clock.now() - this.attemptStart;
       try {
-        if (ok) breaker.onSuccess(this.permit, duration);
+        // A caller's cancellation says nothing about the dependency: free the permit, count nothing.
+        if (this.callerAborted) releasePermit(breaker, this.permit);
+        else if (ok) breaker.onSuccess(this.permit, duration);
         else breaker.onFailure(this.permit, error, duration);
       } catch {
         // a breaker never breaks a call
@@ -366,8 +367,9 @@ class Call<T> {
     if (this.failed(error, n)) this.run();
   }
 
-  private abortWith(reason: unknown): void {
+  onSignalAbort(reason: unknown): void {
     if (this.settled) return;
+    this.callerAborted = true;
     this.abortAttempt(reason);
     this.finishWith(reason, true);
   }
@@ -425,7 +427,7 @@ class Call<T> {
       plan.clock.clearTimeout(this.sleepTimer);
       this.sleepTimer = undefined;
     }
-    if (this.onAbort !== undefined) this.signal?.removeEventListener('abort', this.onAbort);
+    if (this.signal !== undefined) unsubscribe(this.signal, this);
   }
 }
 
