@@ -144,7 +144,7 @@ export function renderDemo(r: DemoReport, columns: number): string {
     ),
     '',
     `Circuit breaker over the phase (${OUTAGE_GLYPHS.down} server outage; breaker ${GLYPHS.closed} closed, ${GLYPHS.open} open, ${GLYPHS['half-open']} half-open)`,
-    `  outage   ${timeline(outageSpans, end, line, OUTAGE_GLYPHS)}`,
+    `  outage   ${timeline(outageSpans, end, line, OUTAGE_GLYPHS)}`.trimEnd(),
     `  breaker  ${timeline(breakerSpans(b.breaker.transitions, end), end, line, GLYPHS)}`,
     `           0${' '.repeat(Math.max(1, line - 1 - fmtMs(end).length))}${fmtMs(end)}`,
     ...(b.breaker.transitions.length === 0

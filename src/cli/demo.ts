@@ -72,10 +72,10 @@ export const demoCommand: Command = {
     'The server\'s behaviour comes from --seed (the outage is in wall time, as a real one).',
   ],
   flags: {
-    requests: { type: 'string', value: 'N', description: 'requests per phase (1 to 5000)', default: String(DEMO_DEFAULTS.requests) },
+    requests: { type: 'string', value: 'N', description: 'requests per phase, 1 to 5000', default: String(DEMO_DEFAULTS.requests) },
     'failure-rate': { type: 'string', value: 'R', description: 'share of requests that fail at random, 0 to 1', default: String(DEMO_DEFAULTS.failureRate) },
-    seed: { type: 'string', value: 'N', description: 'random seed of the server (0 to 4294967295)', default: String(DEMO_DEFAULTS.seed) },
-    concurrency: { type: 'string', value: 'N', description: 'most requests in flight at once (1 to 1000)', default: String(DEMO_DEFAULTS.concurrency) },
+    seed: { type: 'string', value: 'N', description: 'random seed of the server and the jitter, 0 to 4294967295', default: String(DEMO_DEFAULTS.seed) },
+    concurrency: { type: 'string', value: 'N', description: 'most requests in flight at once, 1 to 1000', default: String(DEMO_DEFAULTS.concurrency) },
     json: { type: 'boolean', description: 'print one JSON object (schema in docs/cli.md) instead of the report' },
   },
   examples: ['zenoo-retry demo', 'zenoo-retry demo --requests 500 --failure-rate 0.4 --seed 7', 'zenoo-retry demo --json > demo.json'],

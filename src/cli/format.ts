@@ -3,13 +3,13 @@
 /** `1234567` → `"1,234,567"`. */
 export const fmtInt = (n: number): string => Math.round(n).toLocaleString('en-US');
 
-/** A duration in ms, readable: `0.4 ms`, `35 ms`, `1.25 s`, `2.5 min`. */
+/** A duration in ms, readable: `0.4 ms`, `35 ms`, `1.25 s`, `63.6 s`, `2.5 min`. */
 export function fmtMs(ms: number): string {
   if (!Number.isFinite(ms)) return String(ms);
   const a = Math.abs(ms);
   if (a < 10) return `${(Math.round(ms * 10) / 10).toString()} ms`;
   if (a < 1000) return `${Math.round(ms)} ms`;
-  if (a < 60_000) return `${(ms / 1000).toFixed(a < 10_000 ? 2 : 1)} s`;
+  if (a < 100_000) return `${(ms / 1000).toFixed(a < 10_000 ? 2 : 1)} s`;
   return `${(ms / 60_000).toFixed(1)} min`;
 }
 

@@ -39,7 +39,8 @@ export function renderPlotSvg(report: PlotReport, title: string): string {
     `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="system-ui, sans-serif" font-size="12">`,
     `<title>${esc(title)}</title>`,
     `<rect width="${W}" height="${H}" fill="#ffffff"/>`,
-    `<text x="${M.left}" y="24" font-size="15" font-weight="600" fill="#111">${esc(title)}</text>`,
+    // About 0.6 em per character: shrink a long title to fit the width.
+    `<text x="${M.left}" y="24" font-size="${Math.min(15, Math.floor((W - M.left - M.right) / (title.length * 0.6)))}" font-weight="600" fill="#111">${esc(title)}</text>`,
     `<text x="${M.left}" y="42" fill="#555">${esc(`${report.config.samples.toLocaleString('en-US')} sampled schedules, seed ${report.config.seed}: shaded p5–p95, line p50, dashed no jitter`)}</text>`,
   ];
   for (const t of yTicks) {

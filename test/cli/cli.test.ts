@@ -135,6 +135,7 @@ describe('simulate', () => {
     expect(report.findings.noJitterWorstCalls && report.findings.noJitterWorstTime).toBe(true);
     expect(report.findings.equalSlowestJittered).toBe(true);
     expect(report.findings.halvesCalls.full).toBe(true);
+    expect(report.findings.fullFewerCallsThanDecorrelated).toBe(true);
     expect(by.full!.callsVsNoJitter).toBeCloseTo(by.full!.calls.mean / none.calls.mean - 1, 3);
   });
 
