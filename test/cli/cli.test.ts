@@ -105,6 +105,7 @@ interface SimulateJson {
     noJitterWorstTime: boolean;
     halvesCalls: Record<string, boolean>;
     equalSlowestJittered: boolean;
+    fullFewerCallsThanDecorrelated: boolean;
   };
 }
 

