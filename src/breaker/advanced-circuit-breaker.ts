@@ -56,7 +56,7 @@ export interface AdvancedCircuitBreakerOptions {
 }
 
 /** Defaults of `AdvancedCircuitBreaker` (SPEC §6; the failure-rate options are off by default). */
-export const ADVANCED_CIRCUIT_BREAKER_DEFAULTS = Object.freeze({
+export const ADVANCED_CIRCUIT_BREAKER_DEFAULTS = /* @__PURE__ */ Object.freeze({
   failureThreshold: 10,
   recoveryTimeout: 60_000,
   halfOpenMaxCalls: 3,
@@ -73,7 +73,7 @@ export const ADVANCED_CIRCUIT_BREAKER_DEFAULTS = Object.freeze({
 /** Buckets of a time window: a call leaves it between `size * 19/20` and `size` ms after it ended. */
 export const TIME_WINDOW_BUCKETS = 20;
 
-const KNOWN = new Set([
+const KNOWN = /* @__PURE__ */ new Set([
   'failureThreshold',
   'recoveryTimeout',
   'halfOpenMaxCalls',
@@ -88,7 +88,7 @@ const KNOWN = new Set([
   'clock',
   'store',
 ]);
-const WINDOW_KNOWN = new Set(['type', 'size', 'maxAge']);
+const WINDOW_KNOWN = /* @__PURE__ */ new Set(['type', 'size', 'maxAge']);
 
 function windowRules(o: Record<string, unknown>): WindowRules | undefined {
   const d = ADVANCED_CIRCUIT_BREAKER_DEFAULTS;

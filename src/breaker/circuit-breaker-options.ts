@@ -33,14 +33,14 @@ export interface CircuitBreakerOptions {
 }
 
 /** Defaults of `CircuitBreaker` (SPEC §6). */
-export const CIRCUIT_BREAKER_DEFAULTS = Object.freeze({
+export const CIRCUIT_BREAKER_DEFAULTS = /* @__PURE__ */ Object.freeze({
   failureThreshold: 5,
   recoveryTimeout: 30_000,
   expectedException: undefined,
   name: undefined,
 } as const);
 
-const KNOWN = new Set(['failureThreshold', 'recoveryTimeout', 'expectedException', 'name', 'clock', 'store']);
+const KNOWN = /* @__PURE__ */ new Set(['failureThreshold', 'recoveryTimeout', 'expectedException', 'name', 'clock', 'store']);
 
 /** Validate `CircuitBreaker` options into the configuration a breaker runs on. */
 export function resolveCircuitBreakerConfig(options: unknown): BreakerConfig {

@@ -219,7 +219,7 @@ export interface BreakerStore {
 }
 
 /** The frozen empty list stores return when nothing changed (no allocation). */
-export const NO_TRANSITIONS: readonly Transition[] = Object.freeze([]);
+export const NO_TRANSITIONS: readonly Transition[] = /* @__PURE__ */ Object.freeze([]);
 
 /** A thenable check that costs one property load on plain objects. */
 export const isThenable = <T>(value: MaybePromise<T>): value is Promise<T> =>

@@ -27,7 +27,7 @@ export interface RetryBudgetOptions {
 }
 
 /** The defaults of `RetryBudget`. */
-export const RETRY_BUDGET_DEFAULTS = Object.freeze({
+export const RETRY_BUDGET_DEFAULTS = /* @__PURE__ */ Object.freeze({
   ratio: 0.1,
   minRetriesPerSecond: 10,
   window: 10_000,
@@ -45,8 +45,8 @@ export interface RetryBudgetStats {
   readonly ratio: number;
 }
 
-const KNOWN = new Set(['ratio', 'minRetriesPerSecond', 'window', 'clock', 'store']);
-const wallClock: Clock = Object.freeze({ ...realClock, now: () => Date.now() });
+const KNOWN = /* @__PURE__ */ new Set(['ratio', 'minRetriesPerSecond', 'window', 'clock', 'store']);
+const wallClock: Clock = /* @__PURE__ */ Object.freeze({ ...realClock, now: () => Date.now() });
 /** Float slack so that e.g. 0.1 * 30 = 3.0000000000000004 still allows exactly 3 retries. */
 const EPSILON = 1e-9;
 

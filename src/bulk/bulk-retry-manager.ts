@@ -35,7 +35,7 @@ export interface BulkRetryOptions extends Omit<RetryOptions, 'delay'> {
 }
 
 /** The defaults of `BulkRetryManager` (ms). */
-export const BULK_DEFAULTS = Object.freeze({
+export const BULK_DEFAULTS = /* @__PURE__ */ Object.freeze({
   maxAttempts: 3,
   baseDelay: 1000,
   partialSuccessThreshold: 1,
@@ -98,8 +98,8 @@ export interface BulkResult<T> {
 }
 
 const BULK_KEYS = ['baseDelay', 'partialSuccessThreshold', 'concurrency'];
-const KNOWN: ReadonlySet<string> = new Set([...RETRY_OPTION_KEYS, ...BULK_KEYS]);
-const EXECUTE_KEYS: ReadonlySet<string> = new Set(['signal', 'onProgress']);
+const KNOWN: ReadonlySet<string> = /* @__PURE__ */ new Set([...RETRY_OPTION_KEYS, ...BULK_KEYS]);
+const EXECUTE_KEYS: ReadonlySet<string> = /* @__PURE__ */ new Set(['signal', 'onProgress']);
 
 const isSignal = (v: unknown): v is AbortSignal =>
   v !== null && typeof v === 'object' && typeof (v as AbortSignal).addEventListener === 'function';

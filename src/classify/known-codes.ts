@@ -18,7 +18,7 @@ export type ErrorCategory =
   | 'unknown';
 
 /** Every category, in a frozen list. */
-export const ERROR_CATEGORIES: readonly ErrorCategory[] = Object.freeze([
+export const ERROR_CATEGORIES: readonly ErrorCategory[] = /* @__PURE__ */ Object.freeze([
   'network',
   'timeout',
   'rate-limit',
@@ -39,16 +39,16 @@ export interface CodeRule {
 }
 
 const rule = (category: ErrorCategory, retryable: boolean): CodeRule => Object.freeze({ category, retryable });
-const NETWORK = rule('network', true);
-const TIMEOUT = rule('timeout', true);
-const CANCELLED = rule('cancelled', false);
-const PROGRAMMING = rule('programming', false);
-const CLIENT = rule('client', false);
-const DB_TRANSIENT = rule('database', true);
-const DB_PERMANENT = rule('database', false);
+const NETWORK = /* @__PURE__ */ rule('network', true);
+const TIMEOUT = /* @__PURE__ */ rule('timeout', true);
+const CANCELLED = /* @__PURE__ */ rule('cancelled', false);
+const PROGRAMMING = /* @__PURE__ */ rule('programming', false);
+const CLIENT = /* @__PURE__ */ rule('client', false);
+const DB_TRANSIENT = /* @__PURE__ */ rule('database', true);
+const DB_PERMANENT = /* @__PURE__ */ rule('database', false);
 
 /** Exported rules, so the classifier and the tables share the same objects. */
-export const RULES = Object.freeze({ NETWORK, TIMEOUT, CANCELLED, PROGRAMMING, CLIENT, DB_TRANSIENT, DB_PERMANENT });
+export const RULES = /* @__PURE__ */ Object.freeze({ NETWORK, TIMEOUT, CANCELLED, PROGRAMMING, CLIENT, DB_TRANSIENT, DB_PERMANENT });
 
 const table = (entries: Record<string, CodeRule>): Readonly<Record<string, CodeRule>> =>
   Object.freeze(Object.assign(Object.create(null) as Record<string, CodeRule>, entries));
@@ -57,7 +57,7 @@ const table = (entries: Record<string, CodeRule>): Readonly<Record<string, CodeR
  * `error.code` of Node system errors, undici, axios and Node's own AbortError. A code is
  * looked up on the error and along its `cause` chain.
  */
-export const SYSTEM_CODES = table({
+export const SYSTEM_CODES = /* @__PURE__ */ table({
   // Node system errors (libuv / getaddrinfo)
   ECONNRESET: NETWORK,
   ECONNREFUSED: NETWORK,
@@ -99,7 +99,7 @@ export const SYSTEM_CODES = table({
 export const UNDICI_PREFIX = 'UND_ERR_';
 
 /** MySQL (`mysql`, `mysql2`) codes worth retrying; any other `ER_*` code is permanent. */
-export const MYSQL_CODES = table({
+export const MYSQL_CODES = /* @__PURE__ */ table({
   ER_LOCK_DEADLOCK: DB_TRANSIENT,
   ER_LOCK_WAIT_TIMEOUT: DB_TRANSIENT,
   ER_CON_COUNT_ERROR: DB_TRANSIENT,
@@ -112,21 +112,21 @@ export const MYSQL_CODES = table({
 export const MYSQL_PREFIX = 'ER_';
 
 /** SQLite result codes (`sqlite3`, `better-sqlite3`, extended codes included) worth retrying. */
-export const SQLITE_TRANSIENT_PREFIXES: readonly string[] = Object.freeze(['SQLITE_BUSY', 'SQLITE_LOCKED']);
+export const SQLITE_TRANSIENT_PREFIXES: readonly string[] = /* @__PURE__ */ Object.freeze(['SQLITE_BUSY', 'SQLITE_LOCKED']);
 
 /** Prefix of SQLite codes; any other `SQLITE_*` code is permanent. */
 export const SQLITE_PREFIX = 'SQLITE_';
 
 /** node:sqlite reports `code: 'ERR_SQLITE_ERROR'` and a numeric `errcode`; 5 BUSY, 6 LOCKED. */
 export const NODE_SQLITE_CODE = 'ERR_SQLITE_ERROR';
-export const SQLITE_TRANSIENT_ERRCODES: readonly number[] = Object.freeze([5, 6]);
+export const SQLITE_TRANSIENT_ERRCODES: readonly number[] = /* @__PURE__ */ Object.freeze([5, 6]);
 
 /**
  * PostgreSQL SQLSTATEs worth retrying (serialization failure, deadlock, lock not available,
  * shutdowns, cannot-connect-now, too many connections). Class `08` (connection exception) is
  * retryable as a whole; every other SQLSTATE is a permanent database error.
  */
-export const POSTGRES_TRANSIENT_SQLSTATES = table({
+export const POSTGRES_TRANSIENT_SQLSTATES = /* @__PURE__ */ table({
   '40001': DB_TRANSIENT, // serialization_failure
   '40P01': DB_TRANSIENT, // deadlock_detected
   '55P03': DB_TRANSIENT, // lock_not_available
@@ -137,7 +137,7 @@ export const POSTGRES_TRANSIENT_SQLSTATES = table({
 });
 
 /** SQLSTATE classes retryable as a whole. */
-export const POSTGRES_TRANSIENT_CLASSES: readonly string[] = Object.freeze(['08']);
+export const POSTGRES_TRANSIENT_CLASSES: readonly string[] = /* @__PURE__ */ Object.freeze(['08']);
 
 /** A 5-character SQLSTATE whose class starts with a digit (letter classes need a pg-like error). */
 export const SQLSTATE_PATTERN = /^[0-9][0-9A-Z]{4}$/;
@@ -145,7 +145,7 @@ export const SQLSTATE_PATTERN = /^[0-9][0-9A-Z]{4}$/;
 export const SQLSTATE_LETTER_PATTERN = /^(?:HV|P0|XX|F0)[0-9A-Z]{3}$/;
 
 /** Prisma error codes (on `PrismaClient*Error`) that describe transient conditions; any other `P1234` is permanent. */
-export const PRISMA_CODES = table({
+export const PRISMA_CODES = /* @__PURE__ */ table({
   P1001: NETWORK, // can't reach database server
   P1002: TIMEOUT, // database server timed out
   P1017: NETWORK, // server closed the connection
@@ -154,13 +154,13 @@ export const PRISMA_CODES = table({
 });
 
 /** MongoDB error labels that mean "run it again". */
-export const MONGO_TRANSIENT_LABELS: readonly string[] = Object.freeze(['TransientTransactionError', 'RetryableWriteError']);
+export const MONGO_TRANSIENT_LABELS: readonly string[] = /* @__PURE__ */ Object.freeze(['TransientTransactionError', 'RetryableWriteError']);
 
 /**
  * MongoDB server codes the Node driver itself treats as retryable for reads and writes
  * (`RETRYABLE_READ_ERROR_CODES` in mongodb/src/error.ts), for errors without labels.
  */
-export const MONGO_TRANSIENT_CODES: readonly number[] = Object.freeze([
+export const MONGO_TRANSIENT_CODES: readonly number[] = /* @__PURE__ */ Object.freeze([
   6, 7, 89, 91, 134, 189, 262, 9001, 10107, 11600, 11602, 13435, 13436,
 ]);
 
@@ -170,7 +170,7 @@ export const MONGO_TRANSIENT_CODES: readonly number[] = Object.freeze([
  * script is running (`BUSY`), a replica lost its primary (`MASTERDOWN`). Any other reply error
  * (`WRONGTYPE`, `ERR`, `NOSCRIPT`, `READONLY`…) is a permanent database error.
  */
-export const REDIS_TRANSIENT_PREFIXES: readonly string[] = Object.freeze([
+export const REDIS_TRANSIENT_PREFIXES: readonly string[] = /* @__PURE__ */ Object.freeze([
   'LOADING',
   'TRYAGAIN',
   'CLUSTERDOWN',
@@ -179,13 +179,13 @@ export const REDIS_TRANSIENT_PREFIXES: readonly string[] = Object.freeze([
 ]);
 
 /** Class names of Redis reply errors (ioredis/redis-errors `ReplyError`, node-redis `ErrorReply`). */
-export const REDIS_REPLY_NAMES: readonly string[] = Object.freeze(['ReplyError', 'ErrorReply', 'SimpleError', 'BlobError']);
+export const REDIS_REPLY_NAMES: readonly string[] = /* @__PURE__ */ Object.freeze(['ReplyError', 'ErrorReply', 'SimpleError', 'BlobError']);
 
 /**
  * Error `name`s (or, for libraries that never set `name`, constructor names) that classify an
  * error by themselves.
  */
-export const NAMES = table({
+export const NAMES = /* @__PURE__ */ table({
   TimeoutError: TIMEOUT, // AbortSignal.timeout's DOMException, got, ky, node-redis, p-timeout
   AbortError: CANCELLED, // DOMException, Node's AbortError
   NetworkError: NETWORK, // DOMException
@@ -203,7 +203,7 @@ export const NAMES = table({
 });
 
 /** Names of programming errors: a bug, never fixed by trying again. */
-export const PROGRAMMING_NAMES: readonly string[] = Object.freeze([
+export const PROGRAMMING_NAMES: readonly string[] = /* @__PURE__ */ Object.freeze([
   'TypeError',
   'RangeError',
   'SyntaxError',
@@ -216,7 +216,7 @@ export const PROGRAMMING_NAMES: readonly string[] = Object.freeze([
  * Messages of the `TypeError` a `fetch()` rejects with when the network fails: undici/Node
  * (`fetch failed`, `terminated` for a body cut short), Chrome, Firefox, Safari, React Native.
  */
-export const FETCH_FAILURE_MESSAGES: readonly string[] = Object.freeze([
+export const FETCH_FAILURE_MESSAGES: readonly string[] = /* @__PURE__ */ Object.freeze([
   'fetch failed',
   'terminated',
   'Failed to fetch',
@@ -226,7 +226,7 @@ export const FETCH_FAILURE_MESSAGES: readonly string[] = Object.freeze([
 ]);
 
 /** HTTP statuses worth retrying in every preset (SPEC §2). */
-export const TRANSIENT_STATUSES: readonly number[] = Object.freeze([408, 425, 429, 500, 502, 503, 504]);
+export const TRANSIENT_STATUSES: readonly number[] = /* @__PURE__ */ Object.freeze([408, 425, 429, 500, 502, 503, 504]);
 
 /** Statuses that mean "not authenticated / not allowed". */
-export const AUTH_STATUSES: readonly number[] = Object.freeze([401, 403, 407]);
+export const AUTH_STATUSES: readonly number[] = /* @__PURE__ */ Object.freeze([401, 403, 407]);

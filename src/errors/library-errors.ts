@@ -1,4 +1,4 @@
-import { brand, RetryError } from './retry-error.js';
+import { RetryError } from './retry-error.js';
 
 const describe = (error: unknown): string => {
   if (error instanceof Error) return `${error.name}: ${error.message}`;
@@ -11,6 +11,8 @@ const describe = (error: unknown): string => {
 
 /** Every attempt failed with a retryable error and `maxAttempts` was reached. */
 export class MaxRetriesExceededError extends RetryError {
+  /** @internal */
+  static override readonly zenooRetryBrand: string = 'zenoo-retry.MaxRetriesExceededError';
   /** The configured limit. */
   readonly maxAttempts: number;
   /** Attempts actually made (equals `maxAttempts`). */
@@ -30,10 +32,11 @@ export class MaxRetriesExceededError extends RetryError {
     this.errors = Object.freeze([...init.errors]);
   }
 }
-brand(MaxRetriesExceededError, 'MaxRetriesExceededError');
 
 /** The total `timeout` of a call expired (or the next wait would have ended past it). */
 export class RetryTimeoutError extends RetryError {
+  /** @internal */
+  static override readonly zenooRetryBrand: string = 'zenoo-retry.RetryTimeoutError';
   /** The total timeout in ms. */
   readonly timeout: number;
   /** Attempts started before the deadline. */
@@ -51,10 +54,11 @@ export class RetryTimeoutError extends RetryError {
     this.lastError = init.lastError;
   }
 }
-brand(RetryTimeoutError, 'RetryTimeoutError');
 
 /** A circuit breaker refused the call without running it. */
 export class CircuitOpenError extends RetryError {
+  /** @internal */
+  static override readonly zenooRetryBrand: string = 'zenoo-retry.CircuitOpenError';
   /** Milliseconds until the breaker admits a probe (0 when a probe slot is merely busy). */
   readonly retryAfter: number;
   constructor(init: { retryAfter: number; message?: string; cause?: unknown }) {
@@ -62,10 +66,11 @@ export class CircuitOpenError extends RetryError {
     this.retryAfter = init.retryAfter;
   }
 }
-brand(CircuitOpenError, 'CircuitOpenError');
 
 /** A shared retry budget refused a retry. */
 export class RetryBudgetExceededError extends RetryError {
+  /** @internal */
+  static override readonly zenooRetryBrand: string = 'zenoo-retry.RetryBudgetExceededError';
   /** The error that would have been retried (also `cause`). */
   readonly lastError: unknown;
   constructor(init: { lastError: unknown }) {
@@ -73,10 +78,11 @@ export class RetryBudgetExceededError extends RetryError {
     this.lastError = init.lastError;
   }
 }
-brand(RetryBudgetExceededError, 'RetryBudgetExceededError');
 
 /** A bulk run's success rate fell below `partialSuccessThreshold`. */
 export class BulkRetryError<R = unknown> extends RetryError {
+  /** @internal */
+  static override readonly zenooRetryBrand: string = 'zenoo-retry.BulkRetryError';
   /** The full result, as `executeBulk` would have resolved it. */
   readonly result: R;
   constructor(init: { result: R; message?: string }) {
@@ -84,4 +90,3 @@ export class BulkRetryError<R = unknown> extends RetryError {
     this.result = init.result;
   }
 }
-brand(BulkRetryError, 'BulkRetryError');

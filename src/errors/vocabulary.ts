@@ -1,10 +1,10 @@
 /**
  * The error vocabulary users throw (and list in `exceptions`), after the original API. Every
  * class extends `RetryError`, takes `{ cause }`, and keeps `instanceof` across ESM and CJS
- * copies (see `brand()`). `classifyError` maps each one to a category.
+ * copies (see `zenooRetryBrand` in retry-error.ts). `classifyError` maps each one to a category.
  */
 import { checkNumber, checkObject, describeValue } from '../core/validate.js';
-import { brand, type ErrorOptions, RetryError } from './retry-error.js';
+import { type ErrorOptions, RetryError } from './retry-error.js';
 
 const causeOf = (options: ErrorOptions | undefined): ErrorOptions | undefined =>
   options !== undefined && options !== null && 'cause' in options ? { cause: options.cause } : undefined;
@@ -16,26 +16,28 @@ const checkOptions = (where: string, options: unknown): void => checkObject(`${w
  * @example throw new ConnectionError('upstream unreachable', { cause: err });
  */
 export class ConnectionError extends RetryError {
+  /** @internal */
+  static override readonly zenooRetryBrand: string = 'zenoo-retry.ConnectionError';
   /** @default message 'Connection failed' */
   constructor(message?: string, options?: ErrorOptions) {
     checkOptions('ConnectionError', options);
     super(message ?? 'Connection failed', causeOf(options));
   }
 }
-brand(ConnectionError, 'ConnectionError');
 
 /**
  * One request took too long. Retryable. (Named so as not to shadow the DOM's `TimeoutError`.)
  * @example throw new RequestTimeoutError('no answer in 5 s');
  */
 export class RequestTimeoutError extends RetryError {
+  /** @internal */
+  static override readonly zenooRetryBrand: string = 'zenoo-retry.RequestTimeoutError';
   /** @default message 'Request timed out' */
   constructor(message?: string, options?: ErrorOptions) {
     checkOptions('RequestTimeoutError', options);
     super(message ?? 'Request timed out', causeOf(options));
   }
 }
-brand(RequestTimeoutError, 'RequestTimeoutError');
 
 /** Options of `new HTTPError()`. */
 export interface HTTPErrorOptions extends ErrorOptions {
@@ -54,6 +56,8 @@ export interface HTTPErrorOptions extends ErrorOptions {
  * if (!res.ok) throw new HTTPError(res.status, `GET ${url}`, { response: res, retryAfter: retryAfterOf({ response: res }) });
  */
 export class HTTPError extends RetryError {
+  /** @internal */
+  static override readonly zenooRetryBrand: string = 'zenoo-retry.HTTPError';
   /** The HTTP status, an integer in 100..599. */
   readonly status: number;
   /** Server-given delay in ms, when one was given. */
@@ -76,7 +80,6 @@ export class HTTPError extends RetryError {
     this.response = options?.response;
   }
 }
-brand(HTTPError, 'HTTPError');
 
 /** Options of `new RateLimitError()`. */
 export type RateLimitErrorOptions = HTTPErrorOptions;
@@ -87,12 +90,13 @@ export type RateLimitErrorOptions = HTTPErrorOptions;
  * @example throw new RateLimitError('quota exceeded', { retryAfter: 30_000 });
  */
 export class RateLimitError extends HTTPError {
+  /** @internal */
+  static override readonly zenooRetryBrand: string = 'zenoo-retry.RateLimitError';
   /** @default message 'Rate limit exceeded' */
   constructor(message?: string, options?: RateLimitErrorOptions) {
     super(429, message ?? 'Rate limit exceeded', options);
   }
 }
-brand(RateLimitError, 'RateLimitError');
 
 /** Options of `new DatabaseError()`. */
 export interface DatabaseErrorOptions extends ErrorOptions {
@@ -106,6 +110,8 @@ export interface DatabaseErrorOptions extends ErrorOptions {
  * @example throw new DatabaseError('deadlock', { code: '40P01', cause: err });
  */
 export class DatabaseError extends RetryError {
+  /** @internal */
+  static override readonly zenooRetryBrand: string = 'zenoo-retry.DatabaseError';
   /** The driver code, when one was given. */
   readonly code: string | undefined;
   /** @default message 'Database error' */
@@ -119,33 +125,34 @@ export class DatabaseError extends RetryError {
     this.code = code;
   }
 }
-brand(DatabaseError, 'DatabaseError');
 
 /**
  * The input is wrong; trying again cannot help. Never retried by the presets.
  * @example throw new ValidationError('`email` is not an address');
  */
 export class ValidationError extends RetryError {
+  /** @internal */
+  static override readonly zenooRetryBrand: string = 'zenoo-retry.ValidationError';
   /** @default message 'Validation failed' */
   constructor(message?: string, options?: ErrorOptions) {
     checkOptions('ValidationError', options);
     super(message ?? 'Validation failed', causeOf(options));
   }
 }
-brand(ValidationError, 'ValidationError');
 
 /**
  * Credentials are missing, wrong or insufficient. Never retried by the presets.
  * @example throw new AuthenticationError('token expired');
  */
 export class AuthenticationError extends RetryError {
+  /** @internal */
+  static override readonly zenooRetryBrand: string = 'zenoo-retry.AuthenticationError';
   /** @default message 'Authentication failed' */
   constructor(message?: string, options?: ErrorOptions) {
     checkOptions('AuthenticationError', options);
     super(message ?? 'Authentication failed', causeOf(options));
   }
 }
-brand(AuthenticationError, 'AuthenticationError');
 
 /**
  * Throw it to stop retrying at once, whatever the policy says about the wrapped error; it is
@@ -154,13 +161,14 @@ brand(AuthenticationError, 'AuthenticationError');
  * if (res.status === 409) throw new NonRetryableError('conflict', { cause: err });
  */
 export class NonRetryableError extends RetryError {
+  /** @internal */
+  static override readonly zenooRetryBrand: string = 'zenoo-retry.NonRetryableError';
   /** @default message the cause's message, else 'Non-retryable error' */
   constructor(message?: string, options?: ErrorOptions) {
     checkOptions('NonRetryableError', options);
     super(message ?? causeMessage(options) ?? 'Non-retryable error', causeOf(options));
   }
 }
-brand(NonRetryableError, 'NonRetryableError');
 
 function causeMessage(options: ErrorOptions | undefined): string | undefined {
   try {

@@ -23,11 +23,11 @@ const load = (): DC | undefined => {
   }
 };
 
-const dc = load();
+const dc = /* @__PURE__ */ load();
 const open = (name: string): Channel | undefined => dc?.channel(name);
 
 /** Channel names, as published. */
-export const CHANNEL_NAMES = Object.freeze({
+export const CHANNEL_NAMES = /* @__PURE__ */ Object.freeze({
   attempt: 'zenoo-retry:attempt',
   retry: 'zenoo-retry:retry',
   success: 'zenoo-retry:success',
@@ -36,15 +36,15 @@ export const CHANNEL_NAMES = Object.freeze({
 } as const);
 
 /** Before every attempt: `{ attempt: RetryAttempt }`. */
-export const attemptChannel = open(CHANNEL_NAMES.attempt);
+export const attemptChannel = /* @__PURE__ */ open(CHANNEL_NAMES.attempt);
 /** A failed attempt will be retried: `{ attempt: RetryAttempt, error }` (attempt.nextDelay is the wait). */
-export const retryChannel = open(CHANNEL_NAMES.retry);
+export const retryChannel = /* @__PURE__ */ open(CHANNEL_NAMES.retry);
 /** A call succeeded: `{ attempt: RetryAttempt }`. */
-export const successChannel = open(CHANNEL_NAMES.success);
+export const successChannel = /* @__PURE__ */ open(CHANNEL_NAMES.success);
 /** A call failed for good: `{ attempt: RetryAttempt, error }` (error is what the call rejects with). */
-export const failureChannel = open(CHANNEL_NAMES.failure);
+export const failureChannel = /* @__PURE__ */ open(CHANNEL_NAMES.failure);
 /** A breaker changed state: `{ breaker, from, to, at }`. */
-export const circuitChannel = open(CHANNEL_NAMES.circuit);
+export const circuitChannel = /* @__PURE__ */ open(CHANNEL_NAMES.circuit);
 
 /** Publish without ever throwing into the caller. */
 export function publish(channel: Channel | undefined, message: unknown): void {

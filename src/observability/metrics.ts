@@ -46,7 +46,7 @@ export interface RetryStats {
 /** Options of `new RetryMetrics()`: none yet (the parameter is reserved and validated). */
 export type RetryMetricsOptions = Record<string, never>;
 
-const NO_KEYS: ReadonlySet<string> = new Set();
+const NO_KEYS: ReadonlySet<string> = /* @__PURE__ */ new Set();
 
 /**
  * Counts calls, attempts, waits and errors of every call it is passed to (`metrics` option), and

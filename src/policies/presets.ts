@@ -45,7 +45,7 @@ const preset = (v: PresetValues): PresetValues => Object.freeze(v);
  * jitter on are the exponential strategy's defaults, except for `QuickRetryPolicy`.
  * @example PRESETS.NetworkRetryPolicy.maxAttempts; // 5
  */
-export const PRESETS: Readonly<Record<PresetName, PresetValues>> = Object.freeze({
+export const PRESETS: Readonly<Record<PresetName, PresetValues>> = /* @__PURE__ */ Object.freeze({
   DefaultRetryPolicy: preset({ maxAttempts: 3, baseDelay: 1000, multiplier: 2, maxDelay: 60_000, jitter: true, timeout: 60_000 }),
   NetworkRetryPolicy: preset({ maxAttempts: 5, baseDelay: 2000, multiplier: 2, maxDelay: 60_000, jitter: true, timeout: 120_000 }),
   DatabaseRetryPolicy: preset({ maxAttempts: 3, baseDelay: 2000, multiplier: 1.5, maxDelay: 60_000, jitter: true, timeout: 180_000 }),
@@ -54,7 +54,7 @@ export const PRESETS: Readonly<Record<PresetName, PresetValues>> = Object.freeze
 });
 
 /** Each preset's error lists, built from the classifier's predicates. */
-const LISTS: Readonly<Record<PresetName, Pick<RetryPolicyOptions, 'retryableErrors' | 'nonRetryableErrors'>>> = Object.freeze({
+const LISTS: Readonly<Record<PresetName, Pick<RetryPolicyOptions, 'retryableErrors' | 'nonRetryableErrors'>>> = /* @__PURE__ */ Object.freeze({
   DefaultRetryPolicy: { nonRetryableErrors: Object.freeze<ErrorMatcher[]>([isPermanentError]) },
   QuickRetryPolicy: { nonRetryableErrors: Object.freeze<ErrorMatcher[]>([isPermanentError]) },
   NetworkRetryPolicy: { retryableErrors: Object.freeze<ErrorMatcher[]>([isNetworkError, isTimeoutError, isTransientHttpError]) },

@@ -21,7 +21,7 @@ export interface RetryPolicyOptions {
   circuitBreaker?: BreakerGuard;
 }
 
-const KNOWN = new Set([
+const KNOWN = /* @__PURE__ */ new Set([
   'strategy',
   'retryableErrors',
   'nonRetryableErrors',

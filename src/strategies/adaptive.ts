@@ -33,7 +33,7 @@ export interface AdaptiveStrategyOptions {
 }
 
 /** The defaults of `AdaptiveStrategy` (ms). */
-export const ADAPTIVE_DEFAULTS = Object.freeze({
+export const ADAPTIVE_DEFAULTS = /* @__PURE__ */ Object.freeze({
   maxAttempts: 5,
   baseDelay: 1000,
   maxDelay: 60_000,
@@ -61,7 +61,7 @@ export interface AdaptiveStatistics {
   readonly adaptationActive: boolean;
 }
 
-const KNOWN: ReadonlySet<string> = new Set([...Object.keys(ADAPTIVE_DEFAULTS), 'random']);
+const KNOWN: ReadonlySet<string> = /* @__PURE__ */ new Set([...Object.keys(ADAPTIVE_DEFAULTS), 'random']);
 
 /** A ring buffer of the last `capacity` outcomes with a running success count: O(1) per record. */
 class OutcomeWindow {

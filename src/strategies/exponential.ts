@@ -28,7 +28,7 @@ export interface ExponentialBackoffOptions {
 }
 
 /** The defaults of `ExponentialBackoffStrategy` (ms). */
-export const EXPONENTIAL_DEFAULTS = Object.freeze({
+export const EXPONENTIAL_DEFAULTS = /* @__PURE__ */ Object.freeze({
   maxAttempts: 3,
   baseDelay: 1000,
   multiplier: 2,
@@ -37,7 +37,7 @@ export const EXPONENTIAL_DEFAULTS = Object.freeze({
   jitterType: 'full' as JitterType,
 });
 
-const KNOWN: ReadonlySet<string> = new Set([...Object.keys(EXPONENTIAL_DEFAULTS), 'random']);
+const KNOWN: ReadonlySet<string> = /* @__PURE__ */ new Set([...Object.keys(EXPONENTIAL_DEFAULTS), 'random']);
 
 /**
  * Exponential backoff: `calculateDelay(n) = baseDelay * multiplier^(n-1)`, capped at `maxDelay`,

@@ -24,14 +24,14 @@ export interface FixedDelayOptions {
 }
 
 /** The defaults of `FixedDelayStrategy` (ms). */
-export const FIXED_DEFAULTS = Object.freeze({
+export const FIXED_DEFAULTS = /* @__PURE__ */ Object.freeze({
   maxAttempts: 3,
   delay: 1000,
   jitter: false,
   jitterType: 'full' as JitterType,
 });
 
-const KNOWN: ReadonlySet<string> = new Set([...Object.keys(FIXED_DEFAULTS), 'random']);
+const KNOWN: ReadonlySet<string> = /* @__PURE__ */ new Set([...Object.keys(FIXED_DEFAULTS), 'random']);
 
 /**
  * The same delay after every failure. Its cap (`maxDelay`) is `delay` itself, so jitter can only

@@ -29,7 +29,7 @@ export interface LinearBackoffOptions {
 }
 
 /** The defaults of `LinearBackoffStrategy` (ms). */
-export const LINEAR_DEFAULTS = Object.freeze({
+export const LINEAR_DEFAULTS = /* @__PURE__ */ Object.freeze({
   maxAttempts: 3,
   baseDelay: 1000,
   increment: 1000,
@@ -38,7 +38,7 @@ export const LINEAR_DEFAULTS = Object.freeze({
   jitterType: 'full' as JitterType,
 });
 
-const KNOWN: ReadonlySet<string> = new Set([...Object.keys(LINEAR_DEFAULTS), 'random']);
+const KNOWN: ReadonlySet<string> = /* @__PURE__ */ new Set([...Object.keys(LINEAR_DEFAULTS), 'random']);
 
 /**
  * Linear backoff: `calculateDelay(n) = baseDelay + increment * (n-1)`, capped at `maxDelay`, then

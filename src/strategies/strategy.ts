@@ -13,7 +13,7 @@ import { applyJitter } from './jitter.js';
 export type JitterType = 'full' | 'equal' | 'decorrelated';
 
 /** The jitter types, in a frozen list (for validation and docs). */
-export const JITTER_TYPES: readonly JitterType[] = Object.freeze(['full', 'equal', 'decorrelated']);
+export const JITTER_TYPES: readonly JitterType[] = /* @__PURE__ */ Object.freeze(['full', 'equal', 'decorrelated']);
 
 /**
  * A pure delay calculator. Built-in strategies are immutable values; `AdaptiveStrategy` is the
@@ -98,7 +98,7 @@ export const multiplierUnsupported = (className: string): TypeError =>
     `\`backoffMultiplier\` is not supported by ${className} (only ExponentialBackoffStrategy has a multiplier)`,
   );
 
-const OVERRIDE_KEYS: ReadonlySet<string> = new Set(['maxAttempts', 'baseDelay', 'multiplier', 'maxDelay']);
+const OVERRIDE_KEYS: ReadonlySet<string> = /* @__PURE__ */ new Set(['maxAttempts', 'baseDelay', 'multiplier', 'maxDelay']);
 
 /** Validate a `withOverrides` argument; returns it typed. */
 export function checkOverrides(className: string, overrides: unknown): StrategyOverrides {
@@ -108,7 +108,7 @@ export function checkOverrides(className: string, overrides: unknown): StrategyO
   return overrides as StrategyOverrides;
 }
 
-const DELAYS_KEYS: ReadonlySet<string> = new Set(['count', 'chain']);
+const DELAYS_KEYS: ReadonlySet<string> = /* @__PURE__ */ new Set(['count', 'chain']);
 
 /**
  * What the four built-in strategies share: validated common options, `getDelay` (cap, then
