@@ -26,7 +26,7 @@ const hasPerf = typeof g.performance?.now === 'function';
  * The real clock: `performance.now()` (falls back to `Date.now()`) and the global timers,
  * looked up at call time so that fake timers installed after import still apply.
  */
-export const realClock: Clock = Object.freeze({
+export const realClock: Clock = /* @__PURE__ */ Object.freeze({
   now: hasPerf ? () => (g.performance as { now(): number }).now() : () => Date.now(),
   setTimeout: (fn: () => void, ms: number): unknown => setTimeout(fn, clampDelay(ms)),
   clearTimeout: (handle: unknown): void => clearTimeout(handle as ReturnType<typeof setTimeout>),

@@ -107,7 +107,7 @@ export class DeadlineList {
 }
 
 const MAX_SHARED_LISTS = 64;
-const lists = new WeakMap<object, Map<number, DeadlineList>>();
+const lists = /* @__PURE__ */ new WeakMap<object, Map<number, DeadlineList>>();
 let lastKey: object | undefined;
 let lastTimeout = Number.NaN;
 let lastList: DeadlineList | undefined;

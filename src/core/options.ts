@@ -49,7 +49,7 @@ export interface RetryOptions {
   clock?: Clock | undefined;
 }
 
-export const RETRY_OPTION_KEYS: ReadonlySet<string> = new Set([
+export const RETRY_OPTION_KEYS: ReadonlySet<string> = /* @__PURE__ */ new Set([
   'policy', 'strategy', 'maxAttempts', 'delay', 'backoffMultiplier', 'maxDelay', 'exceptions',
   'retryCondition', 'onRetry', 'timeout', 'attemptTimeout', 'signal', 'circuitBreaker', 'metrics',
   'eventHandler', 'budget', 'clock',
