@@ -26,7 +26,8 @@ export interface DemoReport {
   readonly withRetries: RetryPhaseReport;
 }
 
-const GLYPHS = Object.freeze({ open: '█', 'half-open': '▒', closed: '·' });
+// Listed by priority: a short half-open probe stays visible in a cell that was mostly open.
+const GLYPHS = Object.freeze({ 'half-open': '▒', open: '█', closed: '·' });
 const OUTAGE_GLYPHS = Object.freeze({ down: '▀', up: ' ' });
 
 /** Breaker states as spans over the phase, from its transitions. */

@@ -80,6 +80,7 @@ export interface RetryPhaseReport extends PhaseReport {
   readonly breaker: {
     /** `at` in ms since the phase started. */
     readonly transitions: readonly StateChangeEvent[];
+    /** `breaker.getStats()` at the end, `lastTransitionAt` in ms since the phase started. */
     readonly stats: BreakerStats;
   };
   readonly budget: RetryBudgetStats;
@@ -127,6 +128,12 @@ const summarize = (outcomes: readonly Outcome[], server: FlakyServer, durationMs
 const headers = (id: number, attempt: number): Record<string, string> => ({
   'x-demo-request': String(id),
   'x-demo-attempt': String(attempt),
+});
+
+/** Breaker stats with `lastTransitionAt` in ms since the phase started, like the transitions. */
+const relativeStats = (stats: BreakerStats, start: number): BreakerStats => ({
+  ...stats,
+  lastTransitionAt: round(stats.lastTransitionAt - start),
 });
 
 /** Why a call failed, in a few words. */
@@ -231,7 +238,7 @@ export async function runWithRetries(
     ...base,
     attempts,
     budgetRefusals: base.failures.RetryBudgetExceededError ?? 0,
-    breaker: { transitions, stats: breaker.getStats() },
+    breaker: { transitions, stats: relativeStats(breaker.getStats(), start) },
     budget: budget.getStats(),
     metrics: metrics.getStats(),
   };

@@ -20,6 +20,8 @@ type StrategyName = (typeof STRATEGIES)[number];
 type JitterName = (typeof JITTERS)[number];
 const DEFAULT_ATTEMPTS = 8;
 const DEFAULT_SAMPLES = 10_000;
+/** Delays kept in memory at once (two Float64Arrays of this many values: 160 MB). */
+const MAX_VALUES = 10_000_000;
 
 /** The configuration `plot` draws (the `config` of `--json`). */
 export interface PlotConfig {
@@ -176,6 +178,13 @@ export function readConfig(v: FlagValues): PlotConfig {
     samples: intFlag(NAME, v, 'samples', DEFAULT_SAMPLES, { min: 1, max: 1_000_000 }),
     seed: seedFlag(NAME, v, 1),
   };
+  const values = config.samples * (config.maxAttempts - 1);
+  if (values > MAX_VALUES) {
+    throw new UsageError(
+      `--samples × (--attempts − 1) must be <= ${MAX_VALUES.toLocaleString('en-US')} (memory), got ${values.toLocaleString('en-US')}`,
+      NAME,
+    );
+  }
   if (strategy === 'exponential') {
     return { ...config, multiplier: numberFlag(NAME, v, 'multiplier', EXPONENTIAL_DEFAULTS.multiplier, { gt: 0, max: 1000 }) };
   }

@@ -77,6 +77,7 @@ describe('bad usage exits 2 with a message naming the flag and the value', () =>
     [['plot', '--multiplier', '0'], /--multiplier must be a number > 0 and <= 1000, got 0/],
     [['plot', '--base', 'NaN'], /--base must be a number .*got "NaN"/],
     [['plot', '--svg', ''], /--svg must not be empty/],
+    [['plot', '--samples', '1000000', '--attempts', '200'], /--samples × \(--attempts − 1\) must be <= 10,000,000 \(memory\), got 199,000,000/],
     [['demo', '--failure-rate', '1.5'], /--failure-rate must be a number >= 0 and <= 1, got 1.5/],
     [['demo', '--requests', '1e3'], /--requests must be an integer .*got "1e3"/],
     [['demo', '--concurrency', '0'], /--concurrency must be an integer >= 1 and <= 1000, got 0/],
