@@ -37,6 +37,7 @@ export interface RetriedFunction<This, Args extends unknown[], Result> {
  * What `asyncRetry(options)` (and every asynchronous preset) returns: wraps a function, or
  * decorates an `async` method (TC39 standard or legacy decorators). `Fallback` is the type a
  * call may resolve with instead of the function's own result (`retryWithFallback`).
+ * @example const wrap: AsyncRetryWrapper = asyncRetry({ maxAttempts: 3 }); const get = wrap(fetchUser);
  */
 export interface AsyncRetryWrapper<Fallback = never> {
   /**
@@ -69,17 +70,22 @@ export interface AsyncRetryWrapper<Fallback = never> {
 /**
  * A decorated method must be able to return the fallback: `Fallback` must be assignable to
  * the method's awaited result, or the decorator does not type-check.
+ * @example FallbackFits<() => Promise<string[]>, never[]>; // unknown (fits)
  */
 export type FallbackFits<F, Fallback> = [Fallback] extends [F extends AnyFunction<infer R> ? Awaited<R> : never]
   ? unknown
   : { readonly 'the fallback value must be assignable to the method result': Fallback };
 
-/** `R` as `retry` returns it: a thenable result becomes a Promise, any other stays as it is. */
+/**
+ * `R` as `retry` returns it: a thenable result becomes a Promise, any other stays as it is.
+ * @example SyncOrAsync<number | Promise<string>>; // number | Promise<string>
+ */
 export type SyncOrAsync<R> = R extends PromiseLike<unknown> ? Promise<Awaited<R>> : R;
 
 /**
  * What `retry(options)` returns: like `AsyncRetryWrapper`, but a synchronous function or
  * method stays synchronous (its waits block the thread).
+ * @example const parse = retry({ maxAttempts: 2 })((text: string) => JSON.parse(text)); // sync
  */
 export interface RetryWrapper {
   /**

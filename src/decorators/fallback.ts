@@ -9,7 +9,10 @@ import { checkFunction, checkObject } from '../core/validate.js';
 import { dualUse, type AsyncRetryWrapper } from './dual-use.js';
 import { atWrapTime, retried } from './wrappers.js';
 
-/** Options of `retryWithFallback`: every `RetryOptions` field, plus one of the two below. */
+/**
+ * Options of `retryWithFallback`: every `RetryOptions` field, plus one of the two below.
+ * @example retryWithFallback({ maxAttempts: 3, fallbackValue: [] as Partner[] });
+ */
 export interface RetryWithFallbackOptions<Fallback> extends RetryOptions {
   /** What the call resolves with when retrying fails. @default undefined */
   fallbackValue?: Fallback;

@@ -15,7 +15,7 @@ import { asyncRetried, atWrapTime } from './wrappers.js';
  * `retryWithTimeout` has no default for `totalTimeout` (it is the point of the wrapper).
  * @example WRAPPER_DEFAULTS.networkRetry.baseDelay; // 2000
  */
-export const WRAPPER_DEFAULTS = Object.freeze({
+export const WRAPPER_DEFAULTS = /* @__PURE__ */ Object.freeze({
   networkRetry: Object.freeze({
     policy: 'NetworkRetryPolicy',
     maxAttempts: PRESETS.NetworkRetryPolicy.maxAttempts,
@@ -45,7 +45,11 @@ export const WRAPPER_DEFAULTS = Object.freeze({
   }),
 });
 
-/** Options of the preset wrappers: `RetryOptions` without `policy` (the preset is the policy), `baseDelay` for `delay`. */
+/**
+ * Options of the preset wrappers: `RetryOptions` without `policy` (the preset is the policy),
+ * `baseDelay` for `delay`.
+ * @example networkRetry({ maxAttempts: 4, baseDelay: 500, circuitBreaker: breaker });
+ */
 export interface PresetRetryOptions extends Omit<RetryOptions, 'policy' | 'delay'> {
   /** Every call counts, the first included. @default the preset's (network 5, database 3, quick 2) */
   maxAttempts?: number;
@@ -55,7 +59,7 @@ export interface PresetRetryOptions extends Omit<RetryOptions, 'policy' | 'delay
   maxDelay?: number;
 }
 
-/** Options of `networkRetry`. */
+/** Options of `networkRetry`. @example networkRetry({ maxAttempts: 4 }) */
 export interface NetworkRetryOptions extends PresetRetryOptions {
   /** @default 5 */
   maxAttempts?: number;
@@ -65,7 +69,7 @@ export interface NetworkRetryOptions extends PresetRetryOptions {
   maxDelay?: number;
 }
 
-/** Options of `databaseRetry`. */
+/** Options of `databaseRetry`. @example databaseRetry({ baseDelay: 500 }) */
 export interface DatabaseRetryOptions extends PresetRetryOptions {
   /** @default 3 */
   maxAttempts?: number;
@@ -75,7 +79,7 @@ export interface DatabaseRetryOptions extends PresetRetryOptions {
   maxDelay?: number;
 }
 
-/** Options of `quickRetry`. */
+/** Options of `quickRetry`. @example quickRetry({ maxAttempts: 3 }) */
 export interface QuickRetryOptions extends PresetRetryOptions {
   /** @default 2 */
   maxAttempts?: number;
@@ -85,7 +89,11 @@ export interface QuickRetryOptions extends PresetRetryOptions {
   maxDelay?: number;
 }
 
-/** Options of `retryWithTimeout`: `RetryOptions` with `baseDelay` for `delay` and `totalTimeout` for `timeout`. */
+/**
+ * Options of `retryWithTimeout`: `RetryOptions` with `baseDelay` for `delay` and `totalTimeout`
+ * for `timeout`.
+ * @example retryWithTimeout({ maxAttempts: 5, baseDelay: 1000, totalTimeout: 30_000 });
+ */
 export interface RetryWithTimeoutOptions extends Omit<RetryOptions, 'delay' | 'timeout'> {
   /** Total ms for the whole call, all attempts and waits; on expiry the call rejects with `RetryTimeoutError`. Required. */
   totalTimeout: number;

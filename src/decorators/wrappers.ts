@@ -100,7 +100,10 @@ export function asyncRetry(options?: RetryOptions): AsyncRetryWrapper {
   return dualUse<AsyncRetryWrapper>('asyncRetry', (fn, name) => asyncRetried(plan, fn, name, 'asyncRetry'));
 }
 
-/** Options of `retry`: `RetryOptions` whose `clock` may also wait synchronously. */
+/**
+ * Options of `retry`: `RetryOptions` whose `clock` may also wait synchronously.
+ * @example retry({ maxAttempts: 3, delay: 50, clock: { ...realClock, sleepSync: (ms) => log.push(ms) } });
+ */
 export interface SyncRetryOptions extends RetryOptions {
   /**
    * Time source; its optional `sleepSync(ms)` replaces the blocking wait (tests use it to
