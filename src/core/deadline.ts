@@ -13,20 +13,34 @@ import { type Clock, clampDelay, realClock } from './clock.js';
  * on a clock without `unref` (an injected virtual clock) it is cleared, so no timer outlives the
  * work.
  */
-export class DeadlineNode {
+/** What a deadline list links: the executor's call object is one itself (no extra allocation). */
+export interface DeadlineEntry {
+  at: number;
+  prev: DeadlineEntry | null;
+  next: DeadlineEntry | null;
+  list: DeadlineList | null;
+  /** The deadline passed (the entry is already unlinked). */
+  expire(): void;
+}
+
+/** A free-standing entry around a callback. */
+export class DeadlineNode implements DeadlineEntry {
   at = 0;
-  prev: DeadlineNode | null = null;
-  next: DeadlineNode | null = null;
+  prev: DeadlineEntry | null = null;
+  next: DeadlineEntry | null = null;
   list: DeadlineList | null = null;
-  constructor(readonly fire: () => void) {}
+  constructor(private readonly fire: () => void) {}
+  expire(): void {
+    this.fire();
+  }
 }
 
 const unrefable = (h: unknown): h is { unref(): unknown } =>
   h !== null && typeof h === 'object' && typeof (h as { unref?: unknown }).unref === 'function';
 
 export class DeadlineList {
-  private head: DeadlineNode | null = null;
-  private tail: DeadlineNode | null = null;
+  private head: DeadlineEntry | null = null;
+  private tail: DeadlineEntry | null = null;
   private timer: unknown = undefined;
   private timerAt = Infinity;
   /** The current timer lapses by itself (unref'd): an idle list need not clear it. */
@@ -41,7 +55,7 @@ export class DeadlineList {
   ) {}
 
   /** Add `node` with deadline `now + timeout`. */
-  add(node: DeadlineNode, now: number): void {
+  add(node: DeadlineEntry, now: number): void {
     node.at = now + this.timeout;
     node.list = this;
     node.next = null;
@@ -52,7 +66,7 @@ export class DeadlineList {
     if (this.timer === undefined) this.arm(node.at - now);
   }
 
-  remove(node: DeadlineNode): void {
+  remove(node: DeadlineEntry): void {
     if (node.list !== this) return;
     const { prev, next } = node;
     if (prev === null) this.head = next;
@@ -87,7 +101,7 @@ export class DeadlineList {
     let node = this.head;
     while (node !== null && node.at <= now) {
       this.remove(node);
-      node.fire();
+      node.expire();
       node = this.head;
     }
     if (this.head !== null && this.timer === undefined) this.arm(this.head.at - now);

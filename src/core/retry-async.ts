@@ -15,7 +15,7 @@ import {
 } from '../observability/diagnostics.js';
 import { type RetryAttempt, snapshot } from './attempt.js';
 import { clampDelay } from './clock.js';
-import { DeadlineList, DeadlineNode, deadlineList } from './deadline.js';
+import { type DeadlineEntry, DeadlineList, DeadlineNode, deadlineList } from './deadline.js';
 import type { BreakerGuard } from './hooks.js';
 import { compile, type Plan, type RetryOptions } from './options.js';
 import { safeInvoke } from './safe-invoke.js';
@@ -55,7 +55,12 @@ class Context implements AttemptContext {
  * outcome is kept in `result`, and the first thenable (from `fn` or an asynchronous breaker)
  * switches the call to the asynchronous mode for good (`goAsync`).
  */
-class Call<T> implements AbortSubscriber {
+class Call<T> implements AbortSubscriber, DeadlineEntry {
+  // The call is its own entry in the total-timeout deadline list (no extra allocation).
+  at = 0;
+  prev: DeadlineEntry | null = null;
+  next: DeadlineEntry | null = null;
+  list: DeadlineList | null = null;
   promise!: Promise<T>;
   private resolve!: (value: T) => void;
   private reject!: (error: unknown) => void;
@@ -75,7 +80,6 @@ class Call<T> implements AbortSubscriber {
   private readonly breaker: BreakerGuard | undefined;
   private permit: unknown = undefined;
   private attemptStart = 0;
-  private deadline: DeadlineNode | undefined = undefined;
   private attemptDeadline: DeadlineNode | undefined = undefined;
   private sleepTimer: unknown = undefined;
   private controller: AbortController | undefined = undefined;
@@ -107,11 +111,8 @@ class Call<T> implements AbortSubscriber {
     this.breaker = plan.breaker ?? plan.policy.circuitBreaker;
     this.timed = plan.timed || attemptChannel?.hasSubscribers === true || successChannel?.hasSubscribers === true;
     if (this.timed || plan.timeout !== undefined) this.start = plan.clock.now();
-    if (plan.timeout !== undefined) {
-      this.deadline = new DeadlineNode(() => this.onDeadline());
-      // Sync mode: no timer can fire while the thread is busy; step 5 guards every wait.
-      if (sleepSync === undefined) deadlineList(plan.clock, plan.timeout).add(this.deadline, this.start);
-    }
+    // Sync mode: no timer can fire while the thread is busy; step 5 guards every wait.
+    if (plan.timeout !== undefined && sleepSync === undefined) deadlineList(plan.clock, plan.timeout).add(this, this.start);
     if (signal !== undefined) subscribe(signal, this);
     if (!resumed) plan.budget?.recordFirstAttempt();
   }
@@ -351,8 +352,8 @@ class Call<T> implements AbortSubscriber {
     });
   }
 
-  private onDeadline(): void {
-    this.deadline = undefined;
+  /** The total timeout expired (called by the deadline list, already unlinked). */
+  expire(): void {
     if (this.settled) return;
     const error = this.timeoutError();
     this.abortAttempt(error);
@@ -408,9 +409,9 @@ class Call<T> implements AbortSubscriber {
     this.newPromise();
     const plan = this.plan;
     const now = plan.clock.now();
-    if (this.deadline !== undefined) {
-      const left = this.start + (plan.timeout ?? 0) - now;
-      new DeadlineList(plan.clock, left > 0 ? left : 0, false).add(this.deadline, now);
+    if (plan.timeout !== undefined) {
+      const left = this.start + plan.timeout - now;
+      new DeadlineList(plan.clock, left > 0 ? left : 0, false).add(this, now);
     }
     if (plan.attemptTimeout !== undefined && this.ended < this.attempt) {
       const node = (this.attemptDeadline ??= new DeadlineNode(() => this.onAttemptTimeout()));
@@ -421,7 +422,7 @@ class Call<T> implements AbortSubscriber {
 
   private cleanup(): void {
     const plan = this.plan;
-    if (this.deadline?.list) this.deadline.list.remove(this.deadline);
+    if (this.list !== null) this.list.remove(this);
     if (this.attemptDeadline?.list) this.attemptDeadline.list.remove(this.attemptDeadline);
     if (this.sleepTimer !== undefined) {
       plan.clock.clearTimeout(this.sleepTimer);
