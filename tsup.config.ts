@@ -3,7 +3,7 @@ import { defineConfig } from 'tsup';
 export default defineConfig([
   {
     // The library: platform-neutral (browsers, Deno, Bun, edge), ESM + CJS with types for both.
-    entry: { index: 'src/index.ts', redis: 'src/redis/index.ts' },
+    entry: { index: 'src/index.ts', redis: 'src/redis/index.ts', testing: 'src/testing.ts' },
     format: ['esm', 'cjs'],
     dts: true,
     sourcemap: true,

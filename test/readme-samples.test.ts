@@ -37,7 +37,13 @@ describe(`the code samples of ${source} run`, () => {
       const dir = join(root, '.tmp');
       mkdirSync(dir, { recursive: true });
       const file = join(dir, `readme-${i + 1}.ts`);
-      writeFileSync(file, code.replaceAll(/from 'zenoo-retry'/g, `from ${JSON.stringify(entry)}`));
+      writeFileSync(
+        file,
+        code
+          .replaceAll(/from 'zenoo-retry'/g, `from ${JSON.stringify(entry)}`)
+          .replaceAll(/from 'zenoo-retry\/testing'/g, `from ${JSON.stringify(join(root, 'src/testing.ts'))}`)
+          .replaceAll(/from 'zenoo-retry\/redis'/g, `from ${JSON.stringify(join(root, 'src/redis/index.ts'))}`),
+      );
       const { stdout } = await run(tsx, [file], { cwd: root, timeout: 30_000 }).catch((error: { stdout?: string; stderr?: string; code?: unknown }) => {
         throw new Error(`sample ${i + 1} failed (exit ${String(error.code)}):\n${error.stderr ?? ''}\n${error.stdout ?? ''}`);
       });
