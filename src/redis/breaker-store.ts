@@ -80,6 +80,8 @@ export class RedisBreakerStore implements BreakerStore {
   #pendingSince = 0;
   #refreshing = false;
   #mismatchTold = false;
+  /** Outcomes sent and not answered yet: until they are, the view may be about to change. */
+  #recording = 0;
 
   constructor(options: RedisBreakerStoreOptions) {
     this.#o = commonConfig('RedisBreakerStore', options, ['keyTtl', 'time']);
@@ -125,7 +127,7 @@ export class RedisBreakerStore implements BreakerStore {
     if (v !== undefined && si > 0) {
       const age = (this.#clock as Clock).now() - this.#viewAt;
       if (age < si) {
-        if (v.state === 'closed') {
+        if (v.state === 'closed' && this.#recording === 0 && this.#healthy(v, rules)) {
           if (age >= si / 2) this.#refresh();
           const a = this.#closedAdmission(v);
           return this.#stash.length === 0 ? a : Object.freeze({ ...a, transitions: this.#takeStash(NO_TRANSITIONS) });
@@ -173,9 +175,16 @@ export class RedisBreakerStore implements BreakerStore {
         return this.#takeStash(NO_TRANSITIONS);
       }
     }
+    this.#recording++;
     return this.#send('record', permit, outcome).then(
-      (view) => this.#takeStash(view.transitions),
-      () => this.#takeStash(NO_TRANSITIONS),
+      (view) => {
+        this.#recording--;
+        return this.#takeStash(view.transitions);
+      },
+      () => {
+        this.#recording--;
+        return this.#takeStash(NO_TRANSITIONS);
+      },
     );
   }
 
@@ -313,6 +322,21 @@ export class RedisBreakerStore implements BreakerStore {
       retryAfter: 0,
       transitions: NO_TRANSITIONS,
     }));
+  }
+
+  /**
+   * Whether the view may admit calls without asking Redis: no failure streak (consecutive mode),
+   * or failure and slow-call rates under half their thresholds (rate mode). While failures
+   * accumulate every admission asks Redis, so that when the fleet's breaker opens each process
+   * stops after the attempts it already had in flight.
+   */
+  #healthy(v: RemoteView, rules: BreakerRules): boolean {
+    const w = rules.window;
+    if (w === undefined) return v.consecutiveFailures === 0;
+    if (v.calls === 0) return true;
+    const f = w.failureRateThreshold;
+    const s = w.slowCallRateThreshold;
+    return (f === undefined || v.failures / v.calls < f / 2) && (s === undefined || v.slowCalls / v.calls < s / 2);
   }
 
   /** Whether a success can wait for the next round trip: it cannot reset a streak or open the breaker. */

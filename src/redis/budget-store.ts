@@ -1,6 +1,6 @@
 import { BUDGET_SPAN, type BudgetExchange, type BudgetStore, type BudgetTotals } from '../budget/budget-store.js';
-import { type Clock, realClock } from '../core/clock.js';
-import { describeValue } from '../core/validate.js';
+import { type Clock, realClock, unrefTimer } from '../core/clock.js';
+import { checkFunction, describeValue } from '../core/validate.js';
 import { Health } from './fallback.js';
 import { BUDGET_LUA } from './lua.js';
 import { type CommonConfig, commonConfig, type RedisStoreOptions } from './options.js';
@@ -8,11 +8,16 @@ import { Script } from './script.js';
 
 /** Options of `new RedisBudgetStore()`. */
 export interface RedisBudgetStoreOptions extends RedisStoreOptions {
-  /** Monotonic time for `syncInterval` and `retryInterval` (not for the buckets: the budget's clock decides those). @default realClock */
+  /** Monotonic time for `syncInterval`, `retryInterval` and the stagger (not for the buckets: the budget's clock decides those). @default realClock */
   clock?: Clock | undefined;
+  /** A `[0,1)` source for the stagger of freed allowance between processes. @default Math.random */
+  random?: (() => number) | undefined;
 }
 
 const script = new Script(BUDGET_LUA);
+
+/** How much more often the store syncs while its budgets grant retries. */
+const RETRYING_SPEEDUP = 10;
 
 /** Per bucket grid: a ring of `BUDGET_SPAN` slots keyed by absolute bucket index. */
 interface Grid {
@@ -26,6 +31,11 @@ interface Grid {
   /** Everyone else's counts per bucket, as of the latest reply. */
   readonly otherF: Float64Array;
   readonly otherR: Float64Array;
+  /** Others' retries of the bucket that left the span when `newest` began (see `exchange`). */
+  leftOtherR: number;
+  /** When (store clock) this store first saw bucket `newest`, and its stagger for it (ms). */
+  newestAt: number;
+  stagger: number;
 }
 
 const slotOf = (b: number): number => ((b % BUDGET_SPAN) + BUDGET_SPAN) % BUDGET_SPAN;
@@ -38,6 +48,9 @@ const newGrid = (width: number): Grid => ({
   mineR: new Float64Array(BUDGET_SPAN),
   otherF: new Float64Array(BUDGET_SPAN),
   otherR: new Float64Array(BUDGET_SPAN),
+  leftOtherR: 0,
+  newestAt: 0,
+  stagger: 0,
 });
 
 /** A malformed reply counts as a Redis failure. */
@@ -75,20 +88,27 @@ export class RedisBudgetStore implements BudgetStore {
   readonly key: string;
   readonly #o: CommonConfig;
   readonly #clock: Clock;
+  readonly #random: () => number;
   readonly #health: Health;
   readonly #grids = new Map<number, Grid>();
   #client = randomId();
   #inFlight: Promise<void> | undefined;
   #lastSync = -Infinity;
+  /** A retry was granted here since the latest sync started. */
+  #retrying = false;
+  /** The latest reply showed more retries by others than the one before. */
+  #othersRetrying = false;
+  #timer: unknown = undefined;
   #epoch = 0;
 
   constructor(options: RedisBudgetStoreOptions) {
-    this.#o = commonConfig('RedisBudgetStore', options, ['clock']);
+    this.#o = commonConfig('RedisBudgetStore', options, ['clock', 'random']);
     const clock = options.clock;
     if (clock !== undefined && (clock === null || typeof clock !== 'object' || typeof clock.now !== 'function')) {
       throw new TypeError(`\`clock\` must be a Clock (an object with now()), got ${describeValue(clock)}`);
     }
     this.#clock = clock ?? realClock;
+    this.#random = checkFunction<() => number>('random', options.random) ?? Math.random;
     this.key = `${this.#o.prefix}{budget:${this.#o.name}}`;
     this.#health = new Health({ store: 'budget', key: this.key, ...this.#o, clock: this.#clock });
   }
@@ -106,7 +126,13 @@ export class RedisBudgetStore implements BudgetStore {
   exchange(request: BudgetExchange): BudgetTotals {
     let grid = this.#grids.get(request.bucketWidth);
     if (grid === undefined) this.#grids.set(request.bucketWidth, (grid = newGrid(request.bucketWidth)));
-    if (request.bucket > grid.newest) grid.newest = request.bucket;
+    const now = this.#clock.now();
+    if (request.bucket > grid.newest) {
+      grid.leftOtherR = grid.bucket[slotOf(request.bucket)] === request.bucket - BUDGET_SPAN ? (grid.otherR[slotOf(request.bucket)] as number) : 0;
+      grid.newest = request.bucket;
+      grid.newestAt = now;
+      grid.stagger = this.#random() * grid.width;
+    }
     const firsts: number[] = [];
     const retries: number[] = [];
     const oldest = request.bucket - BUDGET_SPAN + 1;
@@ -124,9 +150,19 @@ export class RedisBudgetStore implements BudgetStore {
         grid.mineF[s] = grid.mineR[s] = grid.otherF[s] = grid.otherR[s] = 0;
       }
       grid.mineF[s] = (grid.mineF[s] as number) + (request.firsts[i] ?? 0);
-      grid.mineR[s] = (grid.mineR[s] as number) + (request.retries[i] ?? 0);
+      const r = request.retries[i] ?? 0;
+      if (r > 0) this.#retrying = true;
+      grid.mineR[s] = (grid.mineR[s] as number) + r;
       firsts.push((grid.mineF[s] as number) + (grid.otherF[s] as number));
       retries.push((grid.mineR[s] as number) + (grid.otherR[s] as number));
+    }
+    // Every process sees the oldest bucket's retries leave the window at the same moment; if each
+    // then granted the freed allowance before hearing of the others' grants, the fleet would grant
+    // it several times over. So others' retries of the bucket that just left still count here for
+    // a random part of a bucket (this process's stagger): processes take freed allowance in turn,
+    // each seeing the grants of those before it.
+    if (request.bucket === grid.newest && grid.leftOtherR > 0 && now - grid.newestAt < grid.stagger) {
+      retries[0] = (retries[0] as number) + grid.leftOtherR;
     }
     this.#maybeSync();
     return { firsts, retries };
@@ -149,6 +185,9 @@ export class RedisBudgetStore implements BudgetStore {
    */
   async reset(): Promise<void> {
     this.#epoch++;
+    if (this.#timer !== undefined) this.#clock.clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#retrying = this.#othersRetrying = false;
     this.#grids.clear();
     this.#client = randomId();
     try {
@@ -158,16 +197,40 @@ export class RedisBudgetStore implements BudgetStore {
     }
   }
 
+  /**
+   * While retries are granted (here, or by others as of the latest reply), a decision on a stale
+   * view could take free allowance another process takes too: then sync 10 × as often, and keep
+   * doing so between this process's own events (one unref'd timer at a time, none when quiet).
+   */
+  #storm(): boolean {
+    return this.#retrying || this.#othersRetrying;
+  }
+
   #maybeSync(): void {
     if (this.#inFlight !== undefined) return;
     const now = this.#clock.now();
-    if (now - this.#lastSync < this.#o.syncInterval) return;
+    const interval = this.#storm() ? this.#o.syncInterval / RETRYING_SPEEDUP : this.#o.syncInterval;
+    if (now - this.#lastSync < interval) {
+      this.#schedule(this.#lastSync + interval - now);
+      return;
+    }
     if (!this.#health.tryDue()) return;
     void this.#sync();
   }
 
+  #schedule(delay: number): void {
+    if (this.#timer !== undefined || !this.#storm() || this.#health.down) return;
+    const clock = this.#clock;
+    this.#timer = clock.setTimeout(() => {
+      this.#timer = undefined;
+      this.#maybeSync();
+    }, delay);
+    unrefTimer(this.#timer);
+  }
+
   #sync(): Promise<void> {
     this.#lastSync = this.#clock.now();
+    this.#retrying = false;
     const epoch = this.#epoch;
     const key = this.key;
     const clientKey = this.clientKey;
@@ -198,6 +261,7 @@ export class RedisBudgetStore implements BudgetStore {
     );
     const done = all.finally(() => {
       if (this.#inFlight === done) this.#inFlight = undefined;
+      this.#schedule(Math.max(0, this.#lastSync + this.#o.syncInterval / RETRYING_SPEEDUP - this.#clock.now()));
     });
     this.#inFlight = done;
     return done;
@@ -205,6 +269,7 @@ export class RedisBudgetStore implements BudgetStore {
 
   /** Others(b) = shared total(b) - what this store had reported for b. */
   #apply(grid: Grid, newest: number, sentF: number[], sentR: number[], reply: readonly unknown[]): void {
+    let more = false;
     for (let i = 0; i < BUDGET_SPAN; i++) {
       const b = newest - BUDGET_SPAN + 1 + i;
       const s = slotOf(b);
@@ -212,7 +277,10 @@ export class RedisBudgetStore implements BudgetStore {
       const f = Number(reply[i]) - (sentF[i] as number);
       const r = Number(reply[BUDGET_SPAN + i]) - (sentR[i] as number);
       grid.otherF[s] = f > 0 ? f : 0;
-      grid.otherR[s] = r > 0 ? r : 0;
+      const others = r > 0 ? r : 0;
+      if (others > (grid.otherR[s] as number)) more = true;
+      grid.otherR[s] = others;
     }
+    this.#othersRetrying = more;
   }
 }

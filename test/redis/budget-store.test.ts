@@ -10,6 +10,7 @@ import { RetryBudget } from '../../src/budget/retry-budget.js';
 import { RedisBudgetStore, type RedisBudgetStoreOptions } from '../../src/redis/budget-store.js';
 import { fromNodeRedis } from '../../src/redis/client-adapter.js';
 import type { RedisStoreEvent } from '../../src/redis/events.js';
+import { VirtualClock } from '../../src/core/virtual-clock.js';
 import { ManualClock } from '../breaker/helpers.js';
 import { deleteKeys, FlakyClient, ioRedis, type NodeRedis, nodeRedis, redis, uniquePrefix } from './helpers.js';
 
@@ -212,7 +213,7 @@ describe.skipIf(redis.skip)('RedisBudgetStore', () => {
         ),
         async (ops) => {
           const name = `p${n++}`;
-          const stores = [0, 1, 2].map((i) => new RedisBudgetStore({ client: i === 1 ? io : client, name, prefix, syncInterval: 1e9 }));
+          const stores = [0, 1, 2].map((i) => new RedisBudgetStore({ client: i === 1 ? io : client, name, prefix, syncInterval: 1e9, random: () => 0 }));
           const memory = new MemoryBudgetStore();
           let bucket = 10_000;
           for (const op of ops) {
@@ -232,6 +233,40 @@ describe.skipIf(redis.skip)('RedisBudgetStore', () => {
       ),
       { numRuns: 40 },
     );
+  });
+
+  it('others’ retries of the bucket that just left still count for a random part of a bucket (no herd on freed allowance)', async () => {
+    const name = `g${n++}`;
+    const clock = new VirtualClock(0);
+    const a = new RedisBudgetStore({ client, name, prefix, clock, random: () => 0.5 });
+    const b = new RedisBudgetStore({ client: io, name, prefix, random: () => 0 });
+    b.exchange(req(4000, 10, 5));
+    await b.flush();
+    a.exchange(req(4000, 0));
+    await a.flush(); // a knows b's 5 retries of bucket 4000
+    const oldestRetries = (bucket: number) => a.exchange(req(bucket, 0)).retries[0];
+    expect(oldestRetries(4010)).toBe(5); // bucket 4000 is the oldest of the span
+    expect(oldestRetries(4011)).toBe(5); // 4000 left the span, but b's retries still count here...
+    await clock.advance(499);
+    expect(oldestRetries(4011)).toBe(5);
+    await clock.advance(1); // ...for random() × bucketWidth = 500 ms
+    expect(oldestRetries(4011)).toBe(0);
+  });
+
+  it('while retries are granted, syncs run every syncInterval / 10, between events too, and stop when quiet', async () => {
+    const flaky = new FlakyClient(fromNodeRedis(client));
+    const clock = new VirtualClock(0);
+    const store = new RedisBudgetStore({ client: flaky, name: `g${n++}`, prefix, clock, syncInterval: 100 });
+    const answered = () => new Promise((r) => setTimeout(r, 30)); // real time for Redis to answer
+    store.exchange(req(5000, 1, 1)); // a granted retry: sync now
+    store.exchange(req(5000, 1, 1)); // another one while that sync is in flight
+    expect(flaky.commands).toBe(1);
+    await answered();
+    expect(clock.pending).toBe(1); // the next sync is scheduled, 10 ms after the previous began
+    await clock.advance(10);
+    expect(flaky.commands).toBe(2);
+    await answered();
+    expect(clock.pending).toBe(0); // no retry since: quiet again, no timer
   });
 
   it('validation: options are checked like the breaker store’s', () => {
