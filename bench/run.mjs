@@ -11,6 +11,13 @@ const ok = async () => 1;
 const defaultPolicy = new DefaultRetryPolicy();
 const wrapped = typeof zr.asyncRetry === 'function' ? zr.asyncRetry({ maxAttempts: 3 })(ok) : undefined;
 const cockatiel = cockatielRetry(handleAll, { maxAttempts: 2, backoff: new ConstantBackoff(0) });
+// Wrapper cases (src/decorators): the plan is compiled once, at wrap time.
+const hasWrappers = typeof zr.retry === 'function';
+const wrappedDefault = hasWrappers ? zr.asyncRetry({ policy: defaultPolicy })(ok) : undefined;
+const retriedAsync = hasWrappers ? zr.retry({ maxAttempts: 3 })(ok) : undefined;
+const retriedSync = hasWrappers ? zr.retry({ maxAttempts: 3 })(() => 1) : undefined;
+const callSignal = new AbortController().signal;
+const wrappedWithSignal = hasWrappers ? wrapped.withSignal(callSignal) : undefined;
 
 const success = [
   { name: 'bare await fn()', run: async (n) => { for (let i = 0; i < n; i++) await ok(); } },
@@ -27,6 +34,15 @@ const success = [
   { name: 'retryAsync(fn, {maxAttempts:3})', run: async (n) => { for (let i = 0; i < n; i++) await retryAsync(ok, { maxAttempts: 3 }); } },
   { name: 'retryAsync(fn, {policy: Default})', run: async (n) => { for (let i = 0; i < n; i++) await retryAsync(ok, { policy: defaultPolicy }); } },
   ...(wrapped ? [{ name: 'asyncRetry({maxAttempts:3})(fn)', run: async (n) => { for (let i = 0; i < n; i++) await wrapped(); } }] : []),
+  ...(hasWrappers
+    ? [
+        { name: 'asyncRetry({policy: Default})(fn)', run: async (n) => { for (let i = 0; i < n; i++) await wrappedDefault(); } },
+        { name: 'retryAsync(fn, {maxAttempts:3, signal})', run: async (n) => { for (let i = 0; i < n; i++) await retryAsync(ok, { maxAttempts: 3, signal: callSignal }); } },
+        { name: 'asyncRetry(…)(fn).withSignal(signal)()', run: async (n) => { for (let i = 0; i < n; i++) await wrappedWithSignal(); } },
+        { name: 'retry({maxAttempts:3})(async fn)', run: async (n) => { for (let i = 0; i < n; i++) await retriedAsync(); } },
+        { name: 'retry({maxAttempts:3})(sync fn), no await', run: async (n) => { for (let i = 0; i < n; i++) retriedSync(); } },
+      ]
+    : []),
   { name: 'p-retry (retries 2)', run: async (n) => { for (let i = 0; i < n; i++) await pRetry(ok, { retries: 2 }); } },
   { name: 'cockatiel retry (2)', run: async (n) => { for (let i = 0; i < n; i++) await cockatiel.execute(ok); } },
 ];
@@ -57,6 +73,17 @@ const failing = [
       for (let i = 0; i < n; i++) await retryAsync(fn, { maxAttempts: 3, delay: 0, timeout: Infinity });
     },
   },
+  ...(hasWrappers
+    ? [
+        {
+          name: 'asyncRetry delay 0 wrapper (fail 2, then ok)',
+          run: async (n) => {
+            const fn = zr.asyncRetry({ maxAttempts: 3, delay: 0, timeout: Infinity })(failTwice());
+            for (let i = 0; i < n; i++) await fn();
+          },
+        },
+      ]
+    : []),
   {
     name: 'p-retry minTimeout 0 (fail 2, then ok)',
     run: async (n) => {
