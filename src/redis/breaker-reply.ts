@@ -1,7 +1,7 @@
 /**
  * Encoding a breaker's rules for the Lua script and decoding its replies.
  */
-import type { BreakerRules, BreakerState, Transition } from '../breaker/store.js';
+import type { Admission, BreakerRules, BreakerSnapshot, BreakerState, Transition } from '../breaker/store.js';
 
 /** The shared state as one script run left it (times in the store's time base). */
 export interface RemoteView {
@@ -91,3 +91,22 @@ export function parseReply(reply: unknown): RemoteView {
     transitions,
   };
 }
+
+/** The admission a reply to `acquire` means. */
+export const admission = (v: RemoteView, transitions: readonly Transition[]): Admission =>
+  Object.freeze({ admitted: v.admitted, state: v.state, generation: v.generation, retryAfter: v.retryAfter, transitions });
+
+/** The snapshot a reply to `read` means. */
+export const snapshot = (v: RemoteView, transitions: readonly Transition[]): BreakerSnapshot =>
+  Object.freeze({
+    state: v.state,
+    generation: v.generation,
+    since: v.since,
+    consecutiveFailures: v.consecutiveFailures,
+    calls: v.calls,
+    failures: v.failures,
+    slowCalls: v.slowCalls,
+    probes: v.probes,
+    probeSuccesses: v.probeSuccesses,
+    transitions,
+  });

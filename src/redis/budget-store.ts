@@ -1,8 +1,9 @@
 import { BUDGET_SPAN, type BudgetExchange, type BudgetStore, type BudgetTotals } from '../budget/budget-store.js';
 import { type Clock, realClock, unrefTimer } from '../core/clock.js';
 import { checkFunction, describeValue } from '../core/validate.js';
+import { BudgetGrid } from './budget-grid.js';
 import { Health } from './fallback.js';
-import { BUDGET_LUA } from './lua.js';
+import { BUDGET_LUA } from './budget-lua.js';
 import { type CommonConfig, commonConfig, type RedisStoreOptions } from './options.js';
 import { Script } from './script.js';
 
@@ -18,40 +19,6 @@ const script = new Script(BUDGET_LUA);
 
 /** How much more often the store syncs while its budgets grant retries. */
 const RETRYING_SPEEDUP = 10;
-
-/** Per bucket grid: a ring of `BUDGET_SPAN` slots keyed by absolute bucket index. */
-interface Grid {
-  readonly width: number;
-  /** Newest bucket seen. */
-  newest: number;
-  readonly bucket: Float64Array;
-  /** This store's cumulative first attempts / retries per bucket (what it reports to Redis). */
-  readonly mineF: Float64Array;
-  readonly mineR: Float64Array;
-  /** Everyone else's counts per bucket, as of the latest reply. */
-  readonly otherF: Float64Array;
-  readonly otherR: Float64Array;
-  /** Others' retries of the bucket that left the span when `newest` began (see `exchange`). */
-  leftOtherR: number;
-  /** When (store clock) this store first saw bucket `newest`, and its stagger for it (ms). */
-  newestAt: number;
-  stagger: number;
-}
-
-const slotOf = (b: number): number => ((b % BUDGET_SPAN) + BUDGET_SPAN) % BUDGET_SPAN;
-
-const newGrid = (width: number): Grid => ({
-  width,
-  newest: -Infinity,
-  bucket: new Float64Array(BUDGET_SPAN).fill(-Infinity),
-  mineF: new Float64Array(BUDGET_SPAN),
-  mineR: new Float64Array(BUDGET_SPAN),
-  otherF: new Float64Array(BUDGET_SPAN),
-  otherR: new Float64Array(BUDGET_SPAN),
-  leftOtherR: 0,
-  newestAt: 0,
-  stagger: 0,
-});
 
 /** A malformed reply counts as a Redis failure. */
 const checkReply = (reply: unknown): readonly unknown[] => {
@@ -90,7 +57,7 @@ export class RedisBudgetStore implements BudgetStore {
   readonly #clock: Clock;
   readonly #random: () => number;
   readonly #health: Health;
-  readonly #grids = new Map<number, Grid>();
+  readonly #grids = new Map<number, BudgetGrid>();
   #client = randomId();
   #inFlight: Promise<void> | undefined;
   #lastSync = -Infinity;
@@ -125,47 +92,11 @@ export class RedisBudgetStore implements BudgetStore {
    */
   exchange(request: BudgetExchange): BudgetTotals {
     let grid = this.#grids.get(request.bucketWidth);
-    if (grid === undefined) this.#grids.set(request.bucketWidth, (grid = newGrid(request.bucketWidth)));
-    const now = this.#clock.now();
-    if (request.bucket > grid.newest) {
-      grid.leftOtherR = grid.bucket[slotOf(request.bucket)] === request.bucket - BUDGET_SPAN ? (grid.otherR[slotOf(request.bucket)] as number) : 0;
-      grid.newest = request.bucket;
-      grid.newestAt = now;
-      grid.stagger = this.#random() * grid.width;
-    }
-    const firsts: number[] = [];
-    const retries: number[] = [];
-    const oldest = request.bucket - BUDGET_SPAN + 1;
-    for (let i = 0; i < BUDGET_SPAN; i++) {
-      const b = oldest + i;
-      const s = slotOf(b);
-      const held = grid.bucket[s] as number;
-      if (held > b) {
-        firsts.push(0); // a newer bucket took this slot: b has left the span here
-        retries.push(0);
-        continue;
-      }
-      if (held < b) {
-        grid.bucket[s] = b;
-        grid.mineF[s] = grid.mineR[s] = grid.otherF[s] = grid.otherR[s] = 0;
-      }
-      grid.mineF[s] = (grid.mineF[s] as number) + (request.firsts[i] ?? 0);
-      const r = request.retries[i] ?? 0;
-      if (r > 0) this.#retrying = true;
-      grid.mineR[s] = (grid.mineR[s] as number) + r;
-      firsts.push((grid.mineF[s] as number) + (grid.otherF[s] as number));
-      retries.push((grid.mineR[s] as number) + (grid.otherR[s] as number));
-    }
-    // Every process sees the oldest bucket's retries leave the window at the same moment; if each
-    // then granted the freed allowance before hearing of the others' grants, the fleet would grant
-    // it several times over. So others' retries of the bucket that just left still count here for
-    // a random part of a bucket (this process's stagger): processes take freed allowance in turn,
-    // each seeing the grants of those before it.
-    if (request.bucket === grid.newest && grid.leftOtherR > 0 && now - grid.newestAt < grid.stagger) {
-      retries[0] = (retries[0] as number) + grid.leftOtherR;
-    }
+    if (grid === undefined) this.#grids.set(request.bucketWidth, (grid = new BudgetGrid(request.bucketWidth)));
+    const { totals, retried } = grid.exchange(request, this.#clock.now(), this.#random);
+    if (retried) this.#retrying = true;
     this.#maybeSync();
-    return { firsts, retries };
+    return totals;
   }
 
   /**
@@ -235,52 +166,28 @@ export class RedisBudgetStore implements BudgetStore {
     const key = this.key;
     const clientKey = this.clientKey;
     const jobs: Promise<void>[] = [];
+    let more = false;
     for (const grid of this.#grids.values()) {
-      if (grid.newest === -Infinity) continue;
-      const newest = grid.newest;
-      const sentF: number[] = [];
-      const sentR: number[] = [];
-      for (let b = newest - BUDGET_SPAN + 1; b <= newest; b++) {
-        const s = slotOf(b);
-        const mine = grid.bucket[s] === b;
-        sentF.push(mine ? (grid.mineF[s] as number) : 0);
-        sentR.push(mine ? (grid.mineR[s] as number) : 0);
-      }
+      const sent = grid.report();
+      if (sent === undefined) continue;
       const ttl = Math.ceil((BUDGET_SPAN + 1) * grid.width);
-      const args = [String(grid.width), String(newest), String(ttl), ...sentF.map(String), ...sentR.map(String)];
+      const args = [String(grid.width), String(sent.newest), String(ttl), ...sent.firsts.map(String), ...sent.retries.map(String)];
       const run = () => script.run(this.#o.client, [key, clientKey], args).then(checkReply);
       jobs.push(
         this.#health.run(run).then((reply) => {
-          if (epoch === this.#epoch) this.#apply(grid, newest, sentF, sentR, reply);
+          if (epoch === this.#epoch && grid.apply(sent, reply)) more = true;
         }),
       );
     }
-    const all = Promise.all(jobs).then(
-      () => undefined,
-      () => undefined, // the counts stay here and go with the next sync
-    );
+    const all = Promise.allSettled(jobs).then(() => {
+      // failed grids keep their counts here: they go with the next sync
+      if (epoch === this.#epoch) this.#othersRetrying = more;
+    });
     const done = all.finally(() => {
       if (this.#inFlight === done) this.#inFlight = undefined;
       this.#schedule(Math.max(0, this.#lastSync + this.#o.syncInterval / RETRYING_SPEEDUP - this.#clock.now()));
     });
     this.#inFlight = done;
     return done;
-  }
-
-  /** Others(b) = shared total(b) - what this store had reported for b. */
-  #apply(grid: Grid, newest: number, sentF: number[], sentR: number[], reply: readonly unknown[]): void {
-    let more = false;
-    for (let i = 0; i < BUDGET_SPAN; i++) {
-      const b = newest - BUDGET_SPAN + 1 + i;
-      const s = slotOf(b);
-      if (grid.bucket[s] !== b) continue;
-      const f = Number(reply[i]) - (sentF[i] as number);
-      const r = Number(reply[BUDGET_SPAN + i]) - (sentR[i] as number);
-      grid.otherF[s] = f > 0 ? f : 0;
-      const others = r > 0 ? r : 0;
-      if (others > (grid.otherR[s] as number)) more = true;
-      grid.otherR[s] = others;
-    }
-    this.#othersRetrying = more;
   }
 }
