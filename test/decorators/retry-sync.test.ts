@@ -205,6 +205,42 @@ describe('retry on a function returning a thenable behaves as asyncRetry', () =>
   });
 });
 
+describe('retry: what turns a synchronous call asynchronous', () => {
+  it('attemptTimeout still applies to an attempt that returned a thenable after the switch', async () => {
+    const clock = new SyncClock();
+    let n = 0;
+    const fn = (): string | Promise<string> => {
+      n++;
+      if (n === 1) throw new Error('sync');
+      if (n === 2) return new Promise<string>(() => {}); // hangs: the attempt timeout ends it
+      return 'third';
+    };
+    const out = retry({ clock, strategy: new FixedDelayStrategy({ maxAttempts: 3, delay: 10 }), attemptTimeout: 500, timeout: Infinity })(fn)();
+    expect(out).toBeInstanceOf(Promise);
+    await clock.advance(499);
+    expect(n).toBe(2);
+    await clock.advance(1 + 10);
+    await expect(out).resolves.toBe('third');
+    expect(clock.now()).toBe(10 + 500 + 10);
+  });
+
+  it('a breaker that answers with a promise (a remote store) turns the call asynchronous', async () => {
+    const clock = new SyncClock();
+    const seen: string[] = [];
+    const breaker = {
+      acquirePermit: () => Promise.resolve('permit'),
+      onSuccess: (p: unknown) => void seen.push(`ok:${String(p)}`),
+      onFailure: (p: unknown) => void seen.push(`fail:${String(p)}`),
+    };
+    const fn = flakySync(1, 'value');
+    const out = retry({ clock, policy: policy(), circuitBreaker: breaker })(fn)();
+    expect(out).toBeInstanceOf(Promise);
+    await clock.runAll();
+    await expect(out).resolves.toBe('value');
+    expect(seen).toEqual(['fail:permit', 'ok:permit']);
+  });
+});
+
 // --- the same decision order as the async executor --------------------------------------------
 
 type Outcome = { kind: 'ok' } | { kind: 'retryable'; retryAfter?: number } | { kind: 'fatal' };
