@@ -64,12 +64,16 @@ export class PrivateRedis {
   readonly port: number;
   #child: ChildProcess | undefined;
 
-  private constructor(port: number) {
+  readonly #extra: readonly string[];
+
+  private constructor(port: number, extra: readonly string[]) {
     this.port = port;
+    this.#extra = extra;
   }
 
-  static async start(): Promise<PrivateRedis> {
-    const r = new PrivateRedis(await freePort());
+  /** Start one on a free port; `extra`: more redis-server arguments (e.g. cluster mode). */
+  static async start(extra: readonly string[] = []): Promise<PrivateRedis> {
+    const r = new PrivateRedis(await freePort(), extra);
     await r.start();
     return r;
   }
@@ -81,7 +85,7 @@ export class PrivateRedis {
   async start(): Promise<void> {
     const child = spawn(
       'redis-server',
-      ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+      ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...this.#extra],
       { stdio: 'ignore' },
     );
     this.#child = child;
