@@ -76,7 +76,7 @@ export {
 
 // --- executor -----------------------------------------------------------
 export type { AttemptContext } from './core/retry-async.js';
-export { retryAsync } from './core/retry-async.js';
+export { retryAsync, currentAttempt } from './core/retry-async.js';
 export type { RetryOptions } from './core/options.js';
 export type { BreakerGuard, BudgetGuard, MetricsSink, CallRecord } from './core/hooks.js';
 // (executor)

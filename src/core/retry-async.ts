@@ -172,7 +172,7 @@ class Call<T> implements AbortSubscriber, DeadlineEntry {
     }
     let result: T | PromiseLike<T>;
     try {
-      result = this.fn(new Context(this as Call<unknown>, n));
+      result = invoke(this.fn, new Context(this as Call<unknown>, n));
     } catch (error) {
       return this.failed(error, n);
     }
@@ -443,6 +443,35 @@ const releasePermit = (breaker: BreakerGuard, permit: unknown): void => {
   }
 };
 
+let current: AttemptContext | undefined;
+
+/** Call `fn(ctx)` with `ctx` visible to `currentAttempt()` during its synchronous part. */
+function invoke<T>(fn: Fn<T>, ctx: AttemptContext): T | PromiseLike<T> {
+  const outer = current;
+  current = ctx;
+  try {
+    return fn(ctx);
+  } finally {
+    current = outer;
+  }
+}
+
+/**
+ * The attempt that is running, for functions wrapped by `asyncRetry` & co. (which keep their own
+ * parameters, so they get no `ctx`): call it **synchronously at the start** of the function,
+ * before the first `await`, and pass its `signal` on, so a total or attempt timeout really
+ * stops the work. Outside a retried call (or after an `await`) it returns `undefined`.
+ * @example
+ * const getUser = asyncRetry({ attemptTimeout: 2_000 })(async (id: string) => {
+ *   const signal = currentAttempt()?.signal;
+ *   const res = await fetch(`/users/${id}`, { signal });
+ *   return res.json();
+ * });
+ */
+export function currentAttempt(): AttemptContext | undefined {
+  return current;
+}
+
 /** Attempt 1's context on the lean path: its signal can never abort (nothing there can abort it). */
 class LeanContext implements AttemptContext {
   readonly attempt = 1;
@@ -468,7 +497,7 @@ export function execute<T>(plan: Plan, fn: Fn<T>, signal: AbortSignal | undefine
       plan.budget?.recordFirstAttempt();
       let result: T | PromiseLike<T>;
       try {
-        result = fn(new LeanContext());
+        result = invoke(fn, new LeanContext());
       } catch (error) {
         return new Call(plan, fn, undefined, true).resume(error);
       }

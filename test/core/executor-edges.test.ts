@@ -66,3 +66,27 @@ describe('executor edges', () => {
     await check;
   });
 });
+
+describe('currentAttempt()', () => {
+  it('is the running attempt during the synchronous part of fn, undefined outside', async () => {
+    const { currentAttempt } = await import('../../src/core/retry-async.js');
+    const { asyncRetry } = await import('../../src/decorators/wrappers.js');
+    const { VirtualClock } = await import('../../src/core/virtual-clock.js');
+    const clock = new VirtualClock();
+    const seen: Array<{ attempt: number | undefined; signal: AbortSignal | undefined }> = [];
+    const wrapped = asyncRetry({ maxAttempts: 3, attemptTimeout: 100, clock, delay: 1 })(async (x: number) => {
+      const a = currentAttempt();
+      seen.push({ attempt: a?.attempt, signal: a?.signal });
+      if (seen.length === 1) return new Promise<number>(() => {}); // hangs: the attempt timeout aborts it
+      return x * 2;
+    });
+    expect(currentAttempt()).toBeUndefined();
+    const p = wrapped(21);
+    expect(currentAttempt()).toBeUndefined();
+    await clock.runAll();
+    expect(await p).toBe(42);
+    expect(seen.map((s) => s.attempt)).toEqual([1, 2]);
+    expect(seen[0]!.signal!.aborted).toBe(true);
+    expect(seen[1]!.signal!.aborted).toBe(false);
+  });
+});
