@@ -27,6 +27,8 @@
  * `from, to, at` triple per transition made, oldest first.
  */
 export const BREAKER_LUA = `
+-- Redis 3.2-4 need this to write after TIME; from Redis 5 on it is the default (a no-op)
+if redis.replicate_commands then redis.replicate_commands() end
 local S, W = KEYS[1], KEYS[2]
 local function fmt(x) return string.format('%.17g', x) end
 local op = ARGV[1]

@@ -180,6 +180,40 @@ describe.skipIf(redis.skip)('RedisBreakerStore', () => {
       await expect(a.execute(() => 'now')).rejects.toBeInstanceOf(CircuitOpenError);
     });
 
+    it('an open breaker rejects from the view, without a command, until its recovery time', async () => {
+      const { flaky, clock, s } = counted({ syncInterval: 1000 });
+      const breaker = new CircuitBreaker({ failureThreshold: 1, recoveryTimeout: 300, clock, store: s });
+      await expect(breaker.execute(fail)).rejects.toThrow();
+      await breaker.refresh();
+      const before = flaky.commands;
+      clock.advance(100);
+      const error = await breaker.execute(() => 1).catch((e: unknown) => e);
+      expect((error as CircuitOpenError).retryAfter).toBe(200);
+      expect(flaky.commands).toBe(before);
+      clock.advance(200); // due: the probe decision is the shared one
+      expect(await breaker.execute(() => 'probe')).toBe('probe');
+      expect(flaky.log.slice(before)).toContain('EVALSHA:acquire');
+    });
+
+    it('rate mode: the view admits while rates are under half their thresholds, then every admission asks Redis', async () => {
+      const { clock, s } = counted();
+      const breaker = new AdvancedCircuitBreaker({
+        failureRateThreshold: 0.5,
+        slidingWindow: { type: 'count', size: 100 },
+        minimumThroughput: 50,
+        clock,
+        store: s,
+      });
+      for (let i = 0; i < 9; i++) await breaker.execute(() => i);
+      await breaker.refresh();
+      await expect(breaker.execute(fail)).rejects.toThrow();
+      await breaker.refresh(); // 1 failure in 10 calls: 0.1 < 0.25
+      expect(typeof breaker.acquirePermit()).toBe('number');
+      for (let i = 0; i < 3; i++) await expect(breaker.execute(fail)).rejects.toThrow();
+      await breaker.refresh(); // 4 failures in 13 calls: 0.31 >= 0.25
+      expect(breaker.acquirePermit()).toBeInstanceOf(Promise);
+    });
+
     it('syncInterval 0: every admission is a script run', async () => {
       const { flaky, clock, s } = counted({ syncInterval: 0 });
       const breaker = new CircuitBreaker({ clock, store: s });
