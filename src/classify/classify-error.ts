@@ -8,6 +8,7 @@ import { hasBrand } from '../errors/retry-error.js';
 import {
   AUTH_STATUSES,
   type CodeRule,
+  DRIVER_MESSAGES,
   type ErrorCategory,
   FETCH_FAILURE_MESSAGES,
   MONGO_TRANSIENT_CODES,
@@ -246,6 +247,10 @@ function find(e: unknown, depth: number, seen: Set<unknown>): Found | undefined 
     return inner !== undefined && (inner.rule.category === 'network' || inner.rule.category === 'timeout')
       ? inner
       : found(RULES.NETWORK);
+  }
+  // A driver error without a code (pg's 'Connection terminated unexpectedly'): a plain Error, exact message
+  if (name === 'Error' && code === undefined && message !== undefined && Object.hasOwn(DRIVER_MESSAGES, message)) {
+    return found(DRIVER_MESSAGES[message] as CodeRule);
   }
   // A wrapper: its cause decides. A programming error defers only to a retryable cause.
   const inner = cause() ?? aggregate(e, depth, seen);

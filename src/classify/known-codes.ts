@@ -225,6 +225,20 @@ export const FETCH_FAILURE_MESSAGES: readonly string[] = /* @__PURE__ */ Object.
   'Network request failed',
 ]);
 
+/**
+ * Exact messages of driver errors that carry no `code`, looked up only on a plain `Error`
+ * (`name` 'Error', no `code`). node-postgres (`pg`): the socket closed mid-query (FIN)
+ * (`Connection terminated unexpectedly`, or `Connection terminated` once the client is ending),
+ * `connectionTimeoutMillis` passed while connecting (`timeout expired`), `query_timeout` passed
+ * (`Query read timeout`). Exact strings, not patterns, so unrelated errors are not swept in.
+ */
+export const DRIVER_MESSAGES = /* @__PURE__ */ table({
+  'Connection terminated unexpectedly': NETWORK,
+  'Connection terminated': NETWORK,
+  'timeout expired': TIMEOUT,
+  'Query read timeout': TIMEOUT,
+});
+
 /** HTTP statuses worth retrying in every preset (SPEC §2). */
 export const TRANSIENT_STATUSES: readonly number[] = /* @__PURE__ */ Object.freeze([408, 425, 429, 500, 502, 503, 504]);
 

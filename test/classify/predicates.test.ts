@@ -186,6 +186,7 @@ describe('docs/error-classification.md', () => {
       ...K.REDIS_REPLY_NAMES,
       ...K.PROGRAMMING_NAMES,
       ...K.FETCH_FAILURE_MESSAGES,
+      ...Object.keys(K.DRIVER_MESSAGES),
       ...K.ERROR_CATEGORIES,
       K.NODE_SQLITE_CODE,
     ];
@@ -195,7 +196,7 @@ describe('docs/error-classification.md', () => {
 
   it('the tables are frozen', async () => {
     const K = await import('../../src/classify/known-codes.js');
-    for (const t of [K.SYSTEM_CODES, K.MYSQL_CODES, K.POSTGRES_TRANSIENT_SQLSTATES, K.PRISMA_CODES, K.NAMES, K.MONGO_TRANSIENT_CODES, K.REDIS_TRANSIENT_PREFIXES]) {
+    for (const t of [K.SYSTEM_CODES, K.MYSQL_CODES, K.POSTGRES_TRANSIENT_SQLSTATES, K.PRISMA_CODES, K.NAMES, K.DRIVER_MESSAGES, K.MONGO_TRANSIENT_CODES, K.REDIS_TRANSIENT_PREFIXES]) {
       expect(Object.isFrozen(t)).toBe(true);
     }
   });

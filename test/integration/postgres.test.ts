@@ -340,18 +340,50 @@ describe.skipIf(service.skip)('PostgreSQL (real server, pg driver)', () => {
     expect(brief(value.log[0]?.lastError)).toEqual({ category: 'network', retryable: true });
   });
 
-  // Known gap, reported: when the connection is closed (FIN, not RST) mid-query — a server
-  // crash, a proxy or load balancer dropping it, a failover — pg rejects with a plain
-  // Error('Connection terminated unexpectedly') without a code. classifyError calls it
-  // 'unknown', so DatabaseRetryPolicy (network/timeout/transient database only) re-throws it
-  // at once. Remove `.fails` when the classifier recognises it.
-  it.fails('a connection closed mid-query ("Connection terminated unexpectedly") is retried by the database preset', async () => {
+  // When the connection is closed (FIN, not RST) mid-query — a server crash, a proxy or load
+  // balancer dropping it, a failover — pg rejects with a plain Error('Connection terminated
+  // unexpectedly') without a code. classifyError recognises that exact message as network, so
+  // DatabaseRetryPolicy retries it on a new connection.
+  it('a connection closed mid-query ("Connection terminated unexpectedly") is retried by the database preset', async () => {
     const log: RetryAttempt[] = [];
-    const value = await cutMidQuery('close', log).catch((e: unknown) => {
-      expect((e as Error).message).toBe('Connection terminated unexpectedly');
-      throw e;
-    });
+    const value = await cutMidQuery('close', log);
     expect(value.result).toBe(1);
+    expect(log).toHaveLength(1);
+    const error = log[0]?.lastError;
+    expect((error as Error).message).toBe('Connection terminated unexpectedly');
+    expect(codeOf(error)).toBeUndefined();
+    expect(brief(error)).toEqual({ category: 'network', retryable: true });
+  });
+
+  it("pg's own timeouts without a code ('Query read timeout', 'timeout expired') are retryable timeouts", async () => {
+    // query_timeout: the client gives up on a query the server is still running
+    const c = new pg.Client({ connectionString: dbUrl, query_timeout: 50 });
+    c.on('error', () => {});
+    open.add(c);
+    await c.connect();
+    const readTimeout = await c.query('SELECT pg_sleep(5)').catch((e: unknown) => e);
+    await close(c);
+    expect((readTimeout as Error).message).toBe('Query read timeout');
+    expect(brief(readTimeout)).toEqual({ category: 'timeout', retryable: true });
+
+    // connectionTimeoutMillis: a server that accepts the TCP connection and never answers
+    const sockets = new Set<Socket>();
+    const silent = createServer((s) => {
+      sockets.add(s);
+      s.on('error', () => {});
+    });
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', () => resolve()));
+    try {
+      const port = (silent.address() as { port: number }).port;
+      const d = new pg.Client({ connectionString: `postgres://postgres@127.0.0.1:${port}/postgres`, connectionTimeoutMillis: 50 });
+      d.on('error', () => {});
+      const connectTimeout = await d.connect().catch((e: unknown) => e);
+      expect((connectTimeout as Error).message).toBe('timeout expired');
+      expect(brief(connectTimeout)).toEqual({ category: 'timeout', retryable: true });
+    } finally {
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((resolve) => silent.close(() => resolve()));
+    }
   });
 });
 
