@@ -19,7 +19,7 @@ import type { BreakerStore, WindowRules } from './store.js';
 export interface SlidingWindowOptions {
   /** `'count'`: the last `size` calls; `'time'`: the calls of the last `size` ms. @default 'count' */
   type: 'count' | 'time';
-  /** Calls (count window, an integer) or ms (time window). @default 100 */
+  /** Calls (count window, an integer, 1..1_000_000) or ms (time window). @default 100 */
   size: number;
   /** Count window only: outcomes older than this many ms drop out. @default Infinity */
   maxAge?: number | undefined;
@@ -70,6 +70,12 @@ export const ADVANCED_CIRCUIT_BREAKER_DEFAULTS = /* @__PURE__ */ Object.freeze({
   name: undefined,
 } as const);
 
+/**
+ * Largest `slidingWindow.size` of a count window (like AdaptiveStrategy's `adaptationWindow`):
+ * the ring buffer is allocated up front, one byte per call (nine with `maxAge`).
+ */
+export const MAX_COUNT_WINDOW_SIZE = 1_000_000;
+
 /** Buckets of a time window: a call leaves it between `size * 19/20` and `size` ms after it ended. */
 export const TIME_WINDOW_BUCKETS = 20;
 
@@ -108,7 +114,7 @@ function windowRules(o: Record<string, unknown>): WindowRules | undefined {
   const type = checkOneOf('slidingWindow.type', w.type, ['count', 'time'], d.slidingWindow.type);
   const size =
     type === 'count'
-      ? positiveInt('slidingWindow.size', or(w.size, d.slidingWindow.size))
+      ? checkNumber('slidingWindow.size', or(w.size, d.slidingWindow.size), { integer: true, min: 1, max: MAX_COUNT_WINDOW_SIZE })
       : positiveMs('slidingWindow.size', w.size as number);
   if (type === 'time' && w.maxAge !== undefined) {
     throw new TypeError('`slidingWindow.maxAge` applies to count windows only (a time window expires by itself)');

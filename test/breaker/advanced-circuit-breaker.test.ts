@@ -3,6 +3,7 @@ import {
   ADVANCED_CIRCUIT_BREAKER_DEFAULTS,
   AdvancedCircuitBreaker,
   type AdvancedCircuitBreakerOptions,
+  MAX_COUNT_WINDOW_SIZE,
 } from '../../src/breaker/advanced-circuit-breaker.js';
 import { CircuitBreaker } from '../../src/breaker/circuit-breaker.js';
 import { CircuitOpenError } from '../../src/errors/library-errors.js';
@@ -100,6 +101,8 @@ describe('AdvancedCircuitBreaker options', () => {
     [{ failureRateThreshold: 0.5, slidingWindow: { type: 'sliding', size: 10 } }, RangeError, /`slidingWindow.type` must be one of 'count', 'time', got "sliding"/],
     [{ failureRateThreshold: 0.5, slidingWindow: { type: 'count', size: 0 } }, RangeError, /`slidingWindow.size`.*got 0/],
     [{ failureRateThreshold: 0.5, slidingWindow: { type: 'count', size: 2.5 } }, RangeError, /`slidingWindow.size`.*integer/],
+    [{ failureRateThreshold: 0.5, slidingWindow: { type: 'count', size: 1_000_001 } }, RangeError, /`slidingWindow.size` must be .*<= 1000000, got 1000001/],
+    [{ failureRateThreshold: 0.5, slidingWindow: { type: 'count', size: 1e308 } }, RangeError, /`slidingWindow.size` must be .*<= 1000000, got 1e\+308/],
     [{ failureRateThreshold: 0.5, slidingWindow: { type: 'time' } }, TypeError, /`slidingWindow.size`.*got undefined/],
     [{ failureRateThreshold: 0.5, slidingWindow: { type: 'time', size: 1000, maxAge: 10 } }, TypeError, /count windows only/],
     [{ failureRateThreshold: 0.5, slidingWindow: { type: 'count', size: 10, maxAge: 0 } }, RangeError, /`slidingWindow.maxAge`/],
@@ -114,6 +117,12 @@ describe('AdvancedCircuitBreaker options', () => {
   ])('rejects bad options at construction: %j', (options, type, message) => {
     expect(() => new AdvancedCircuitBreaker(options as never)).toThrow(type);
     expect(() => new AdvancedCircuitBreaker(options as never)).toThrow(message);
+  });
+
+  it('a count window holds at most MAX_COUNT_WINDOW_SIZE (1,000,000) calls; a time window has no such cap', () => {
+    expect(MAX_COUNT_WINDOW_SIZE).toBe(1_000_000);
+    expect(() => new AdvancedCircuitBreaker({ failureRateThreshold: 0.5, slidingWindow: { type: 'count', size: MAX_COUNT_WINDOW_SIZE } })).not.toThrow();
+    expect(() => new AdvancedCircuitBreaker({ failureRateThreshold: 0.5, slidingWindow: { type: 'time', size: 10 * MAX_COUNT_WINDOW_SIZE } })).not.toThrow();
   });
 
   it('an explicit undefined never wipes a default', async () => {
