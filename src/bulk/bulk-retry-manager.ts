@@ -148,8 +148,12 @@ export class BulkRetryManager {
         `BulkRetryManager: pass \`baseDelay\` or its alias \`delay\`, not both (got ${describeValue(baseDelay)} and ${describeValue(rest.delay)})`,
       );
     }
+    // Checked here, not left to compile(): `null` must not fall into `??=` below (only
+    // `undefined` means "default"), and an error about `baseDelay` must name `baseDelay`.
+    if (rest.maxAttempts !== undefined) checkNumber('maxAttempts', rest.maxAttempts, { integer: true, min: 1 });
+    if (rest.delay !== undefined) checkNumber('delay', rest.delay, { min: 0 });
     const retry: RetryOptions = rest;
-    if (baseDelay !== undefined) retry.delay = baseDelay;
+    if (baseDelay !== undefined) retry.delay = checkNumber('baseDelay', baseDelay, { min: 0 });
     // Without a strategy or policy of the user's, the bulk defaults apply; with one, its values.
     if (rest.strategy === undefined && rest.policy === undefined) {
       retry.maxAttempts ??= d.maxAttempts;
