@@ -10,6 +10,7 @@ export type { RetryAttempt } from './core/attempt.js';
 
 // --- errors -------------------------------------------------------------
 export { RetryError } from './errors/retry-error.js';
+export type { ErrorOptions as RetryErrorOptions } from './errors/retry-error.js';
 export {
   MaxRetriesExceededError,
   RetryTimeoutError,
@@ -37,6 +38,7 @@ export {
 // --- strategies ---------------------------------------------------------
 export type { RetryStrategy, JitterType, StrategyOverrides, DelaysOptions } from './strategies/strategy.js';
 // (strategies)
+export type { ResolvedOptions } from './strategies/strategy.js';
 export type { ExponentialBackoffOptions } from './strategies/exponential.js';
 export { ExponentialBackoffStrategy, EXPONENTIAL_DEFAULTS } from './strategies/exponential.js';
 export type { LinearBackoffOptions } from './strategies/linear.js';
@@ -84,6 +86,7 @@ export type { BreakerGuard, BudgetGuard, MetricsSink, CallRecord } from './core/
 // --- wrappers and decorators --------------------------------------------
 // (wrappers)
 export type { RetriedFunction, AsyncRetryWrapper, RetryWrapper, SyncOrAsync, FallbackFits } from './decorators/dual-use.js';
+export type { AnyMethod, AnyFunction } from './decorators/dual-use.js';
 export type { SyncRetryOptions } from './decorators/wrappers.js';
 export { asyncRetry, retry } from './decorators/wrappers.js';
 export type { SyncClock } from './core/retry-sync.js';
@@ -141,5 +144,5 @@ export type { RetryStats, LatencyStats, RetryMetricsOptions } from './observabil
 export { RetryMetrics } from './observability/metrics.js';
 export type { RetryBudgetOptions, RetryBudgetStats } from './budget/retry-budget.js';
 export { RetryBudget, RETRY_BUDGET_DEFAULTS } from './budget/retry-budget.js';
-export type { BudgetStore, BudgetExchange, BudgetTotals } from './budget/budget-store.js';
+export type { BudgetStore, BudgetExchange, BudgetTotals, MaybePromiseLike } from './budget/budget-store.js';
 export { MemoryBudgetStore, BUDGET_BUCKETS, BUDGET_SPAN } from './budget/budget-store.js';

@@ -36,8 +36,13 @@
  * `PEXPIRE` on each touched key, then `HMGET` of the 11 keys, returned as two arrays.
  */
 
-/** A value, or a promise of it (remote stores answer asynchronously). */
-export type MaybePromise<T> = T | PromiseLike<T>;
+/**
+ * A value, or a promise (any thenable) of it: what a `BudgetStore` method returns (remote
+ * stores answer asynchronously). Unlike the breaker store's `MaybePromise`, any `PromiseLike` is accepted.
+ * @example
+ * const exchange = (request: BudgetExchange): MaybePromiseLike<BudgetTotals> => redisExchange(request);
+ */
+export type MaybePromiseLike<T> = T | PromiseLike<T>;
 
 /** Buckets per window: counts leave the window in steps of `window / 10`. */
 export const BUDGET_BUCKETS = 10;
@@ -71,9 +76,9 @@ export interface BudgetTotals {
  */
 export interface BudgetStore {
   /** Add the request's per-bucket counts and return the shared per-bucket totals. Atomic. */
-  exchange(request: BudgetExchange): MaybePromise<BudgetTotals>;
+  exchange(request: BudgetExchange): MaybePromiseLike<BudgetTotals>;
   /** Forget every shared count. */
-  reset(): MaybePromise<void>;
+  reset(): MaybePromiseLike<void>;
 }
 
 /** Per-grid ring of `BUDGET_SPAN` buckets, each slot keyed by its absolute bucket index. */

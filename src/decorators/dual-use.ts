@@ -7,8 +7,18 @@
 import { describeValue } from '../core/validate.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- `any[]` is the only parameter list every method type is assignable to */
-type AnyMethod<This, R> = (this: This, ...args: any[]) => R;
-type AnyFunction<R> = (...args: any[]) => R;
+/**
+ * Any method of `This` returning `R`: the shape a retry decorator accepts.
+ * @example
+ * type Fetcher = AnyMethod<UserService, Promise<User>>;
+ */
+export type AnyMethod<This, R> = (this: This, ...args: any[]) => R;
+/**
+ * Any function returning `R`: the shape a retry wrapper accepts.
+ * @example
+ * type AsyncFn = AnyFunction<Promise<unknown>>;
+ */
+export type AnyFunction<R> = (...args: any[]) => R;
 
 /**
  * A retried function: the same `this` and parameters as the original, returning `Result`.

@@ -24,8 +24,13 @@ export function hasBrand(value: unknown, brand: string): boolean {
   return false;
 }
 
-/** Options every library and vocabulary error accepts. */
+/**
+ * Options every library and vocabulary error accepts (exported as `RetryErrorOptions`).
+ * @example
+ * throw new ConnectionError('upstream unreachable', { cause: err });
+ */
 export interface ErrorOptions {
+  /** The error this one wraps. @default undefined */
   cause?: unknown;
 }
 

@@ -75,7 +75,11 @@ export function checkAttempt(attempt: number): void {
 /** The default `[0,1)` source, looked up at call time so that a later `vi.spyOn(Math, 'random')` applies. */
 export const defaultRandom = (): number => Math.random();
 
-/** Options with every key present and defined (what `toOptions()` returns). */
+/**
+ * Options with every key present and defined (what `toOptions()` returns).
+ * @example
+ * const o: ResolvedOptions<ExponentialBackoffOptions> = new ExponentialBackoffStrategy().toOptions();
+ */
 export type ResolvedOptions<O> = { [K in keyof O]-?: Exclude<O[K], undefined> };
 
 /** Options every built-in strategy accepts. */
