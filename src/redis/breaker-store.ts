@@ -31,7 +31,7 @@ export interface RedisBreakerStoreOptions extends RedisStoreOptions {
   time?: 'server' | 'breaker' | undefined;
 }
 
-const script = new Script(BREAKER_LUA);
+const script = /* @__PURE__ */ new Script(BREAKER_LUA);
 
 
 /**
@@ -72,7 +72,7 @@ export class RedisBreakerStore implements BreakerStore {
   #sent = 0;
   /** Transitions made by background operations, handed to the breaker with the next answer. */
   #stash: Transition[] = [];
-  #refreshing = false;
+  #refreshing: Promise<void> | undefined;
   #mismatchTold = false;
 
   constructor(options: RedisBreakerStoreOptions) {
@@ -113,12 +113,28 @@ export class RedisBreakerStore implements BreakerStore {
   acquire(): Admission | Promise<Admission> {
     const view = this.#cfg();
     if (this.#onLocal) return this.#fromLocal(() => this.#lb.acquire());
-    const answer = view.admit(this.#now(), this.#stash);
-    if (answer !== undefined) {
-      if (this.#stash.length !== 0) this.#stash = [];
-      if (answer.refresh) this.#refresh();
-      return answer.admission;
+    const answer = this.#fromView(view);
+    if (answer !== undefined) return answer;
+    // A view that is only too old: calls arriving together share one read, then decide from it
+    // (a burst after a quiet spell costs one round trip, not one per call).
+    if (!view.fresh(this.#now()) && this.#o.syncInterval > 0) {
+      return this.#refresh().then(() => {
+        if (this.#onLocal) return this.#fromLocal(() => this.#lb.acquire());
+        return this.#fromView(view) ?? this.#acquireRemote(view);
+      });
     }
+    return this.#acquireRemote(view);
+  }
+
+  #fromView(view: BreakerView): Admission | undefined {
+    const answer = view.admit(this.#now(), this.#stash);
+    if (answer === undefined) return undefined;
+    if (this.#stash.length !== 0) this.#stash = [];
+    if (answer.refresh) void this.#refresh();
+    return answer.admission;
+  }
+
+  #acquireRemote(view: BreakerView): Promise<Admission> {
     return this.#send('acquire').then(
       (v) => {
         const transitions = this.#takeStash(v.transitions);
@@ -139,7 +155,7 @@ export class RedisBreakerStore implements BreakerStore {
     if (this.#onLocal) return this.#fromLocal(() => NO_TRANSITIONS); // a shared permit's outcome cannot be shared now
     const local = view.settleLocally(permit, outcome, this.#now());
     if (local !== undefined) {
-      if (local === 'batched-refresh') this.#refresh();
+      if (local === 'batched-refresh') void this.#refresh();
       return this.#takeStash(NO_TRANSITIONS);
     }
     view.recording++;
@@ -221,7 +237,7 @@ export class RedisBreakerStore implements BreakerStore {
 
   /** Answer from the local fallback; while on it, try Redis again in the background when due. */
   #fromLocal<T extends { transitions: readonly Transition[] } | readonly Transition[]>(answer: () => T): T {
-    if (this.#onLocal && (this.#health as Health).tryDue()) this.#refresh();
+    if (this.#onLocal && (this.#health as Health).tryDue()) void this.#refresh();
     const out = answer();
     if (this.#stash.length === 0) return out;
     if (Array.isArray(out)) return this.#takeStash(out as readonly Transition[]) as T;
@@ -229,19 +245,20 @@ export class RedisBreakerStore implements BreakerStore {
     return Object.freeze({ ...o, transitions: this.#takeStash(o.transitions) }) as T;
   }
 
-  /** A background read: refreshes the view (and sends batched successes); its transitions are stashed. */
-  #refresh(): void {
-    if (this.#refreshing) return;
-    this.#refreshing = true;
-    this.#send('read').then(
+  /** A background read (one at a time): refreshes the view, sends batched successes; its transitions are stashed. */
+  #refresh(): Promise<void> {
+    if (this.#refreshing !== undefined) return this.#refreshing;
+    const done = this.#send('read').then(
       (v) => {
-        this.#refreshing = false;
+        this.#refreshing = undefined;
         if (v.transitions.length !== 0) this.#stash.push(...v.transitions);
       },
       () => {
-        this.#refreshing = false;
+        this.#refreshing = undefined;
       },
     );
+    this.#refreshing = done;
+    return done;
   }
 
   /** Transitions made in the background first, then `own`. */

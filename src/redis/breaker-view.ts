@@ -49,6 +49,11 @@ export class BreakerView {
     this.#at = now;
   }
 
+  /** Whether there is a view younger than `syncInterval` at local time `now`. */
+  fresh(now: number): boolean {
+    return this.#view !== undefined && this.#ttl > 0 && now - this.#at < this.#ttl;
+  }
+
   /** Forget the view (a reset is on its way, or Redis is unusable). */
   drop(): void {
     this.#view = undefined;

@@ -15,7 +15,7 @@ export interface RedisBudgetStoreOptions extends RedisStoreOptions {
   random?: (() => number) | undefined;
 }
 
-const script = new Script(BUDGET_LUA);
+const script = /* @__PURE__ */ new Script(BUDGET_LUA);
 
 /** How much more often the store syncs while its budgets grant retries. */
 const RETRYING_SPEEDUP = 10;

@@ -32,7 +32,7 @@ export interface RedisStoreEvent {
 /** A listener for `RedisStoreEvent`s; throws and rejections are swallowed. */
 export type RedisStoreEventListener = (event: RedisStoreEvent) => unknown;
 
-const channel = ((): Channel | undefined => {
+const channel = /* @__PURE__ */ ((): Channel | undefined => {
   try {
     const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
     const dc = proc?.getBuiltinModule?.('node:diagnostics_channel') as { channel(name: string): Channel } | undefined;

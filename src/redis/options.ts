@@ -30,7 +30,7 @@ export interface RedisStoreOptions {
 }
 
 /** Defaults of the Redis stores. */
-export const REDIS_STORE_DEFAULTS = Object.freeze({
+export const REDIS_STORE_DEFAULTS = /* @__PURE__ */ Object.freeze({
   prefix: 'zenoo-retry:',
   timeout: 200,
   retryInterval: 1000,

@@ -121,13 +121,24 @@ describe.skipIf(redis.skip)('RedisBreakerStore', () => {
     it('1,000 successful calls within syncInterval send no command after the first admission', async () => {
       const { flaky, clock, s } = counted();
       const breaker = new CircuitBreaker({ failureThreshold: 3, clock, store: s });
-      expect(await breaker.execute(() => 'first')).toBe('first'); // one acquire: the view is filled
+      expect(await breaker.execute(() => 'first')).toBe('first'); // one read fills the view
       const after = flaky.commands;
       for (let i = 0; i < 1000; i++) await breaker.execute(() => i);
       expect(flaky.commands - after).toBe(0);
-      expect(flaky.log[0]).toBe('EVALSHA:acquire');
+      expect(flaky.log).toEqual(['EVALSHA:read']);
       // read() flushes the batched successes: every one is counted
       expect(await s.read()).toMatchObject({ state: 'closed', calls: 1001, consecutiveFailures: 0 });
+    });
+
+    it('a burst of calls on a view that is too old shares one read', async () => {
+      const { flaky, clock, s } = counted();
+      const breaker = new CircuitBreaker({ clock, store: s });
+      await breaker.execute(() => 0);
+      clock.advance(500); // the view is now too old
+      const before = flaky.commands;
+      const results = await Promise.all(Array.from({ length: 100 }, (_, i) => breaker.execute(() => i)));
+      expect(results).toHaveLength(100);
+      expect(flaky.log.slice(before)).toEqual(['EVALSHA:read']);
     });
 
     it('admissions from the view are synchronous (the executor gets a number, not a promise)', async () => {

@@ -43,6 +43,15 @@ describe.skipIf(skip)('on a Redis Cluster', () => {
     }
     const addresses = nodes.map((n) => `127.0.0.1:${n.port}`);
     await run('redis-cli', ['--cluster', 'create', ...addresses, '--cluster-replicas', '0', '--cluster-yes']);
+    // every node must agree the cluster is up before clients discover it
+    for (const node of nodes) {
+      const probe = new Redis(node.port, '127.0.0.1', { lazyConnect: true });
+      await probe.connect();
+      for (let i = 0; i < 100 && !String(await probe.cluster('INFO')).includes('cluster_state:ok'); i++) {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      probe.disconnect();
+    }
   }, 30_000);
   afterAll(async () => {
     for (const n of nodes) await n.stop();
@@ -61,7 +70,7 @@ describe.skipIf(skip)('on a Redis Cluster', () => {
     try {
       for (const name of ['a', 'b', 'c', 'payments', 'orders', 'search']) {
         const store = (client: RedisClientInput) =>
-          new RedisBreakerStore({ client, name, syncInterval: 0, onEvent: (e) => events.push(e.type) });
+          new RedisBreakerStore({ client, name, syncInterval: 0, timeout: 2000, onEvent: (e) => events.push(`${e.type} ${String(e.error ?? '')}`) });
         const a = new CircuitBreaker({ failureThreshold: 2, store: store(nodeCluster) });
         const b = new CircuitBreaker({ failureThreshold: 2, store: store(ioCluster) });
         await a.execute(() => Promise.reject(new Error('down'))).catch(() => {});
