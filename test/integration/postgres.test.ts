@@ -164,8 +164,12 @@ describe.skipIf(service.skip)('PostgreSQL (real server, pg driver)', () => {
     const results = await Promise.all([withDatabaseRetry(addNext('a'), log)(), withDatabaseRetry(addNext('b'), log)()]);
 
     expect(results).toEqual(['a', 'b']);
-    expect(attempts.a + attempts.b).toBe(3); // one of them failed once and was retried
-    expect(log).toHaveLength(1);
+    // One of them failed and was retried. Usually once; when PostgreSQL reports the conflict at
+    // the INSERT (before the winner commits), the retry can conflict again: every extra attempt
+    // is a retried 40001 and the outcome is still serial.
+    expect(log.length).toBeGreaterThanOrEqual(1);
+    expect(attempts.a + attempts.b).toBe(2 + log.length);
+    for (const retried of log) expect(codeOf(retried.lastError)).toBe('40001');
     const error = log[0]?.lastError;
     expect(error).toBeInstanceOf(pg.DatabaseError);
     expect(codeOf(error)).toBe('40001');
