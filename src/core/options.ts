@@ -49,11 +49,12 @@ export interface RetryOptions {
   clock?: Clock | undefined;
 }
 
-export const RETRY_OPTION_KEYS: ReadonlySet<string> = /* @__PURE__ */ new Set([
+const OPTION_LIST: readonly string[] = [
   'policy', 'strategy', 'maxAttempts', 'delay', 'backoffMultiplier', 'maxDelay', 'exceptions',
   'retryCondition', 'onRetry', 'timeout', 'attemptTimeout', 'signal', 'circuitBreaker', 'metrics',
   'eventHandler', 'budget', 'clock',
-]);
+];
+export const RETRY_OPTION_KEYS: ReadonlySet<string> = /* @__PURE__ */ new Set(OPTION_LIST);
 
 /** Everything the executor needs, resolved and validated once (at wrap time for wrappers). */
 export interface Plan {
@@ -79,6 +80,15 @@ export interface Plan {
   readonly lean: boolean;
   /** Some hook reads snapshots (elapsed time, events, metrics): the call records its start. */
   readonly timed: boolean;
+}
+
+const EMPTY: RetryOptions = Object.freeze({});
+
+/** Reject unknown keys (typos such as `maxAttempt`), naming the key. */
+function checkKeys(o: RetryOptions, where: string): void {
+  for (const key in o) {
+    if (!RETRY_OPTION_KEYS.has(key)) throw new TypeError(`${where}: unknown option \`${key}\``);
+  }
 }
 
 let defaultPolicy: RetryPolicy | undefined;
@@ -111,11 +121,11 @@ function checkGuard(name: string, value: unknown, method: string): void {
  * option and the value. Never mutates `options`, the policy or the strategy.
  */
 export function compile(options: RetryOptions | undefined, where = 'retryAsync'): Plan {
-  const o: RetryOptions = options ?? {};
-  if (!isObject(o)) throw new TypeError(`${where}: options must be an object, got ${describeValue(options)}`);
-  for (const key in o) {
-    if (!RETRY_OPTION_KEYS.has(key)) throw new TypeError(`${where}: unknown option \`${key}\``);
+  if (options !== undefined && !isObject(options)) {
+    throw new TypeError(`${where}: options must be an object, got ${describeValue(options)}`);
   }
+  const o: RetryOptions = options ?? EMPTY;
+  checkKeys(o, where);
   const policy = o.policy ?? getDefaultPolicy();
   if (!(policy instanceof RetryPolicy)) {
     throw new TypeError(`\`policy\` must be a RetryPolicy, got ${describeValue(policy)}`);
