@@ -1,5 +1,6 @@
 import { transform } from 'esbuild';
 import { defineConfig, type Plugin } from 'vitest/config';
+import SummaryReporter from './test/support/summary-reporter.js';
 
 /**
  * Vitest 4 / Vite 8 (Oxc) only understand legacy decorators. Files that use `@decorator`
@@ -27,6 +28,7 @@ export default defineConfig({
   plugins: [standardDecorators()],
   test: {
     include: ['test/**/*.test.ts'],
+    reporters: ['default', new SummaryReporter()],
     testTimeout: 20_000,
     hookTimeout: 60_000,
     typecheck: { enabled: true, include: ['test/**/*.test-d.ts'], tsconfig: './tsconfig.json' },
