@@ -97,9 +97,27 @@ const getDefaultPolicy = (): RetryPolicy => (defaultPolicy ??= new DefaultRetryP
 
 type Overridable = RetryStrategy & { withOverrides?(o: StrategyOverrides): RetryStrategy };
 
+interface Derived {
+  readonly o: StrategyOverrides;
+  readonly strategy: RetryStrategy;
+}
+/** The last strategy derived from each base: `retryAsync(fn, { delay: 0 })` in a loop derives once. */
+const derivedCache = /* @__PURE__ */ new WeakMap<RetryStrategy, Derived>();
+
+const sameOverrides = (a: StrategyOverrides, b: StrategyOverrides): boolean =>
+  a.maxAttempts === b.maxAttempts && a.baseDelay === b.baseDelay && a.multiplier === b.multiplier && a.maxDelay === b.maxDelay;
+
 const deriveStrategy = (base: RetryStrategy, o: StrategyOverrides): RetryStrategy => {
+  const cached = derivedCache.get(base);
+  if (cached !== undefined && sameOverrides(cached.o, o)) return cached.strategy;
   const s = base as Overridable;
-  if (typeof s.withOverrides === 'function') return s.withOverrides(o);
+  if (typeof s.withOverrides === 'function') {
+    const strategy = s.withOverrides(o);
+    // Strategies are immutable values (AdaptiveStrategy's derived views share its window),
+    // so handing out the same derived one again is indistinguishable from deriving anew.
+    derivedCache.set(base, { o, strategy });
+    return strategy;
+  }
   const names = Object.keys(o)
     .filter((k) => k !== 'maxAttempts')
     .map((k) => (k === 'baseDelay' ? 'delay' : k === 'multiplier' ? 'backoffMultiplier' : k));
