@@ -157,6 +157,11 @@ export interface BreakerSnapshot {
  * promise. Methods other than `configure` may reject/throw only on infrastructure failure; the
  * breaker then fails open (admits the call, records nothing).
  *
+ * A remote store may answer an admission from a recent view of the shared state (as
+ * `RedisBreakerStore` does while the breaker is closed and healthy, for up to `syncInterval`)
+ * instead of a round trip: the answer is then the acquire as evaluated at that view's moment,
+ * and the permit's generation makes any outcome reported against a stale view harmless.
+ *
  * @example
  * // Two breakers sharing one store behave as one breaker (what Redis does across processes).
  * const store = new MemoryBreakerStore();

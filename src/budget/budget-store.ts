@@ -26,7 +26,9 @@
  *    store answered synchronously last time (so in-process sharing is exact), and otherwise at
  *    most once per bucket, from `recordFirstAttempt`/`tryAcquireRetry` (no timers). Between
  *    exchanges, other processes' new counts are unseen: the fleet may overshoot its budget by
- *    what they did in that time (about one bucket plus a round trip).
+ *    what they did in that time (about one bucket plus a round trip). (`RedisBudgetStore` answers
+ *    synchronously from a local view it syncs with Redis in the background, so budgets sharing
+ *    it exchange on every event.)
  * 6. Counters older than the span are never asked for again: a store may expire a bucket
  *    `BUDGET_SPAN * bucketWidth` ms after it began (e.g. Redis `PEXPIRE`). Keep grids of different
  *    `bucketWidth` apart (e.g. put it in the key). A bucket the store already dropped reads 0.
