@@ -4,16 +4,7 @@
 import type { Admission, BreakerRules, BreakerSnapshot, BreakerState, Transition } from '../breaker/store.js';
 
 /** The shared state as one script run left it (times in the store's time base). */
-export interface RemoteView {
-  readonly state: BreakerState;
-  readonly generation: number;
-  readonly since: number;
-  readonly consecutiveFailures: number;
-  readonly calls: number;
-  readonly failures: number;
-  readonly slowCalls: number;
-  readonly probes: number;
-  readonly probeSuccesses: number;
+export interface RemoteView extends BreakerSnapshot {
   /** `acquire`: whether the call was admitted. */
   readonly admitted: boolean;
   /** `acquire`, rejected while open: ms until a probe may be admitted. */
@@ -22,7 +13,6 @@ export interface RemoteView {
   readonly now: number;
   /** The key was created with other rules. */
   readonly mismatch: boolean;
-  readonly transitions: readonly Transition[];
 }
 
 const opt = (x: number | undefined): string => (x === undefined ? '' : String(x));
