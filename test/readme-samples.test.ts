@@ -5,8 +5,7 @@ import { promisify } from 'node:util';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 
-// Every ```ts block of README.md (or, until the README has its Usage section, of
-// docs/readme-usage.md, the text that goes there) runs as it is: written to .tmp/readme-N.ts with
+// Every ```ts block of README.md runs as it is: written to .tmp/readme-N.ts with
 // `from 'zenoo-retry'` (and its subpaths) pointing at the sources in src/, run with tsx in a child process, which must exit
 // with code 0 by itself. All of them must also type-check under the repository's strict tsconfig.
 
@@ -15,7 +14,7 @@ const tsx = join(root, 'node_modules/.bin/tsx');
 const run = promisify(execFile);
 
 function samples(): { source: string; blocks: string[] } {
-  for (const file of ['README.md', 'docs/readme-usage.md']) {
+  for (const file of ['README.md']) {
     const path = join(root, file);
     if (!existsSync(path)) continue;
     const blocks = [...readFileSync(path, 'utf8').matchAll(/^```ts\n([\s\S]*?)^```$/gm)].map((m) => m[1]!);
