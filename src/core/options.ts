@@ -78,6 +78,8 @@ export interface Plan {
   readonly adaptive: boolean;
   /** Nothing can end a call from outside and nothing watches attempts: the lean first attempt. */
   readonly lean: boolean;
+  /** As `lean`, but with a total timeout: the guarded first attempt (one deadline entry). */
+  readonly guarded: boolean;
   /** Some hook reads snapshots (elapsed time, events, metrics): the call records its start. */
   readonly timed: boolean;
 }
@@ -209,11 +211,7 @@ export function compile(options: RetryOptions | undefined, where = 'retryAsync')
     clock,
     adaptive,
     timed,
-    lean:
-      timeout === undefined &&
-      attemptTimeout === undefined &&
-      o.circuitBreaker === undefined &&
-      !timed &&
-      !adaptive,
+    lean: timeout === undefined && attemptTimeout === undefined && o.circuitBreaker === undefined && !timed && !adaptive,
+    guarded: timeout !== undefined && attemptTimeout === undefined && o.circuitBreaker === undefined && !timed && !adaptive,
   };
 }

@@ -61,6 +61,8 @@ class Call<T> implements AbortSubscriber, DeadlineEntry {
   prev: DeadlineEntry | null = null;
   next: DeadlineEntry | null = null;
   list: DeadlineList | null = null;
+  /** What stands in the deadline list for this call: itself, or the guarded first attempt. */
+  private entry: DeadlineEntry = this;
   promise!: Promise<T>;
   private resolve!: (value: T) => void;
   private reject!: (error: unknown) => void;
@@ -92,8 +94,11 @@ class Call<T> implements AbortSubscriber, DeadlineEntry {
     private readonly plan: Plan,
     private readonly fn: Fn<T>,
     private readonly signal: AbortSignal | undefined,
-    /** The first attempt already ran on the lean path (its budget deposit is made). */
-    resumed: boolean,
+    /**
+     * The first attempt already ran on a lean path (its budget deposit is made); a `GuardedFirst`
+     * also hands over its start time and its place in the deadline list.
+     */
+    resumed: boolean | GuardedFirst<T>,
     /** Set: synchronous mode, waits block with it. */
     private sleepSync?: ((ms: number) => void) | undefined,
   ) {
@@ -110,9 +115,15 @@ class Call<T> implements AbortSubscriber, DeadlineEntry {
     }
     this.breaker = plan.breaker ?? plan.policy.circuitBreaker;
     this.timed = plan.timed || attemptChannel?.hasSubscribers === true || successChannel?.hasSubscribers === true;
-    if (this.timed || plan.timeout !== undefined) this.start = plan.clock.now();
-    // Sync mode: no timer can fire while the thread is busy; step 5 guards every wait.
-    if (plan.timeout !== undefined && sleepSync === undefined) deadlineList(plan.clock, plan.timeout).add(this, this.start);
+    if (typeof resumed === 'object') {
+      // The guarded first attempt stays the deadline list's entry and forwards its expiry here.
+      this.start = resumed.start;
+      this.entry = resumed;
+    } else {
+      if (this.timed || plan.timeout !== undefined) this.start = plan.clock.now();
+      // Sync mode: no timer can fire while the thread is busy; step 5 guards every wait.
+      if (plan.timeout !== undefined && sleepSync === undefined) deadlineList(plan.clock, plan.timeout).add(this, this.start);
+    }
     if (signal !== undefined) subscribe(signal, this);
     if (!resumed) plan.budget?.recordFirstAttempt();
   }
@@ -422,7 +433,8 @@ class Call<T> implements AbortSubscriber, DeadlineEntry {
 
   private cleanup(): void {
     const plan = this.plan;
-    if (this.list !== null) this.list.remove(this);
+    const entry = this.entry;
+    if (entry.list !== null) entry.list.remove(entry);
     if (this.attemptDeadline?.list) this.attemptDeadline.list.remove(this.attemptDeadline);
     if (this.sleepTimer !== undefined) {
       plan.clock.clearTimeout(this.sleepTimer);
@@ -475,9 +487,87 @@ export function currentAttempt(): AttemptContext | undefined {
 /** Attempt 1's context on the lean path: its signal can never abort (nothing there can abort it). */
 class LeanContext implements AttemptContext {
   readonly attempt = 1;
-  private s: AbortSignal | undefined = undefined;
+  private c: AbortController | undefined = undefined;
   get signal(): AbortSignal {
-    return (this.s ??= new AbortController().signal);
+    return (this.c ??= new AbortController()).signal;
+  }
+  /** Abort the signal if anyone asked for it. */
+  abort(reason: unknown): void {
+    this.c?.abort(reason);
+  }
+}
+
+/**
+ * The first attempt of a call whose only outside end is its total timeout (no signal, no
+ * attempt timeout, no breaker, nothing watching): a promise to reject at the deadline, one entry
+ * in the shared deadline list, and no state machine unless the attempt fails — then a `Call`
+ * takes over, inheriting the start time and this entry (which forwards the expiry to it).
+ */
+class GuardedFirst<T> implements DeadlineEntry {
+  at = 0;
+  prev: DeadlineEntry | null = null;
+  next: DeadlineEntry | null = null;
+  list: DeadlineList | null = null;
+  readonly promise: Promise<T>;
+  readonly start: number;
+  private resolve!: (value: T | PromiseLike<T>) => void;
+  private reject!: (error: unknown) => void;
+  private done = false;
+  private call: Call<T> | undefined = undefined;
+  private readonly ctx = new LeanContext();
+
+  constructor(
+    private readonly plan: Plan,
+    private readonly fn: Fn<T>,
+  ) {
+    this.promise = new Promise<T>((resolve, reject) => {
+      this.resolve = resolve;
+      this.reject = reject;
+    });
+    this.start = plan.clock.now();
+    deadlineList(plan.clock, plan.timeout as number).add(this, this.start);
+    plan.budget?.recordFirstAttempt();
+    let result: T | PromiseLike<T>;
+    try {
+      result = invoke(fn, this.ctx);
+    } catch (error) {
+      this.failed(error);
+      return;
+    }
+    if (!isThenable(result)) this.succeeded(result);
+    else
+      Promise.resolve(result).then(
+        (value) => this.succeeded(value),
+        (error: unknown) => this.failed(error),
+      );
+  }
+
+  private succeeded(value: T): void {
+    if (this.done) return;
+    this.done = true;
+    if (this.list !== null) this.list.remove(this);
+    this.resolve(value);
+  }
+
+  private failed(error: unknown): void {
+    if (this.done) return;
+    this.done = true;
+    const call = new Call(this.plan, this.fn, undefined, this);
+    this.call = call;
+    this.resolve(call.resume(error));
+  }
+
+  /** The total timeout expired: the call's, if one took over, else this attempt's. */
+  expire(): void {
+    if (this.call !== undefined) {
+      this.call.expire();
+      return;
+    }
+    if (this.done) return;
+    this.done = true;
+    const error = new RetryTimeoutError({ timeout: this.plan.timeout as number, attempts: 1, lastError: undefined });
+    this.ctx.abort(error);
+    this.reject(error);
   }
 }
 
@@ -503,6 +593,9 @@ export function execute<T>(plan: Plan, fn: Fn<T>, signal: AbortSignal | undefine
       }
       if (!isThenable(result)) return Promise.resolve(result);
       return Promise.resolve(result).then(undefined, (error: unknown) => new Call(plan, fn, undefined, true).resume(error));
+    }
+    if (plan.guarded && plan.policy.circuitBreaker === undefined && attemptChannel?.hasSubscribers !== true) {
+      return new GuardedFirst(plan, fn).promise;
     }
   } else if (signal.aborted) return Promise.reject(signal.reason);
   const call = new Call(plan, fn, signal, false);

@@ -85,6 +85,33 @@ describe('retryAsync properties', () => {
     );
   });
 
+  it('with only a total timeout (the guarded first attempt), the call settles by the deadline and within maxAttempts', async () => {
+    await fc.assert(
+      fc.asyncProperty(strategyArb, fc.integer({ min: 1, max: 20_000 }), fc.integer({ min: 0, max: 3000 }), fc.boolean(), async (s, timeout, work, hang) => {
+        const clock = new VirtualClock();
+        let calls = 0;
+        const p = retryAsync(
+          () => {
+            calls++;
+            if (hang && calls === 1) return new Promise(() => {});
+            return new Promise((_, reject) => {
+              clock.setTimeout(() => reject(new Error('slow failure')), work);
+            });
+          },
+          { clock, policy: makePolicy(s), timeout },
+        );
+        let settledAt = -1;
+        p.catch(() => (settledAt = clock.now()));
+        await clock.runAll();
+        expect(settledAt).toBeGreaterThanOrEqual(0);
+        expect(settledAt).toBeLessThanOrEqual(timeout);
+        expect(calls).toBeLessThanOrEqual(s.maxAttempts);
+        expect(clock.pending).toBe(0);
+      }),
+      { numRuns: 150 },
+    );
+  });
+
   it('an abort at any moment settles the call with signal.reason and no later call of fn happens', async () => {
     await fc.assert(
       fc.asyncProperty(strategyArb, fc.integer({ min: 0, max: 30_000 }), fc.integer({ min: 0, max: 2000 }), async (s, abortAt, work) => {
