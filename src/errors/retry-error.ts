@@ -17,6 +17,15 @@ const ownBrand = (ctor: unknown): string | undefined =>
 /** True when `value` was built by a class carrying `brand` (or a subclass of one), in any copy. */
 export function hasBrand(value: unknown, brand: string): boolean {
   if (value === null || (typeof value !== 'object' && typeof value !== 'function')) return false;
+  // Fast "no": a branded instance's constructor has (or inherits) the static brand; a plain
+  // Error's does not. (Read defensively: `constructor` may be anything on foreign objects.)
+  try {
+    const ctor = (value as { constructor?: unknown }).constructor;
+    if (ctor === null || (typeof ctor !== 'function' && typeof ctor !== 'object')) return false;
+    if (typeof (ctor as Ctor).zenooRetryBrand !== 'string') return false;
+  } catch {
+    return false;
+  }
   for (let proto = Object.getPrototypeOf(value) as object | null, i = 0; proto !== null && i < 32; i++) {
     if (Object.hasOwn(proto, 'constructor') && ownBrand((proto as { constructor: unknown }).constructor) === brand) return true;
     proto = Object.getPrototypeOf(proto) as object | null;
