@@ -269,8 +269,31 @@ function aggregate(e: object, depth: number, seen: Set<unknown>): Found | undefi
   return undefined;
 }
 
+/** Own fields any rule reads: a plain `Error` without them is classified by its message alone. */
+const RULE_FIELDS = ['name', 'code', 'errno', 'status', 'statusCode', 'response', 'cause', 'errors', 'errorLabels', 'hasErrorLabel', 'errorCode', 'severity', 'routine'] as const;
+
+/**
+ * The common case on the failure path, `new Error('…')` with nothing attached: only the
+ * message rules (Redis reply prefixes, known driver messages) can apply. Answers `null` when the
+ * error is not that plain (the full search runs).
+ */
+function plain(error: object): Found | undefined | null {
+  if (Object.getPrototypeOf(error) !== Error.prototype) return null;
+  for (const key of RULE_FIELDS) if (Object.hasOwn(error, key)) return null;
+  const message = (error as Error).message;
+  if (typeof message !== 'string') return null;
+  const word = /^[A-Z]+(?=\s|$)/.exec(message)?.[0];
+  if (word !== undefined && REDIS_TRANSIENT_PREFIXES.includes(word)) return { rule: RULES.DB_TRANSIENT, source: error };
+  if (Object.hasOwn(DRIVER_MESSAGES, message)) return { rule: DRIVER_MESSAGES[message] as CodeRule, source: error };
+  return undefined;
+}
+
 const detail = (error: unknown): Found | undefined => {
   try {
+    if (error instanceof Error) {
+      const fast = plain(error);
+      if (fast !== null) return fast;
+    }
     return find(error, 0, new Set());
   } catch {
     return undefined;

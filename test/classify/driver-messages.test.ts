@@ -87,3 +87,23 @@ describe('classifyError: driver messages match exactly, nothing else is swept in
     expect(brief(new Error('__proto__'))).toEqual({ category: 'unknown', retryable: true });
   });
 });
+
+describe('the plain-Error fast path agrees with the full search', () => {
+  it.each([
+    ['transient', 'unknown', true],
+    ['LOADING Redis is loading the dataset in memory', 'database', true],
+    ['Connection terminated unexpectedly', 'network', true],
+    ['Query read timeout', 'timeout', true],
+  ])('new Error(%j) → %s', (message, category, retryable) => {
+    expect(classifyError(new Error(message))).toMatchObject({ category, retryable });
+  });
+
+  it('an Error with a field any rule reads takes the full search', () => {
+    const e = Object.assign(new Error('x'), { code: 'ECONNRESET' });
+    expect(classifyError(e).category).toBe('network');
+    const f = Object.assign(new Error('x'), { status: 503 });
+    expect(classifyError(f).category).toBe('server');
+    const g = new Error('wrapper', { cause: Object.assign(new Error('y'), { code: '40001' }) });
+    expect(classifyError(g)).toMatchObject({ category: 'database', retryable: true });
+  });
+});
