@@ -1,0 +1,64 @@
+/**
+ * What each attempt of `fn` gets, and how the running attempt is made visible to wrapped
+ * functions (`currentAttempt()`).
+ */
+
+/** What the executor hands to each attempt of `fn`. */
+export interface AttemptContext {
+  /** 1-based attempt number. */
+  readonly attempt: number;
+  /**
+   * Aborted when this attempt should stop: the call's `signal` aborted, the total `timeout`
+   * expired, or `attemptTimeout` elapsed. Created on first access (free when unused).
+   */
+  readonly signal: AbortSignal;
+}
+
+export type Fn<T> = (ctx: AttemptContext) => T | PromiseLike<T>;
+
+export const isThenable = (v: unknown): v is PromiseLike<unknown> =>
+  v !== null &&
+  (typeof v === 'object' || typeof v === 'function') &&
+  typeof (v as PromiseLike<unknown>).then === 'function';
+
+let current: AttemptContext | undefined;
+
+/** Call `fn(ctx)` with `ctx` visible to `currentAttempt()` during its synchronous part. */
+export function invoke<T>(fn: Fn<T>, ctx: AttemptContext): T | PromiseLike<T> {
+  const outer = current;
+  current = ctx;
+  try {
+    return fn(ctx);
+  } finally {
+    current = outer;
+  }
+}
+
+/**
+ * The attempt that is running, for functions wrapped by `asyncRetry` & co. (which keep their own
+ * parameters, so they get no `ctx`): call it **synchronously at the start** of the function,
+ * before the first `await`, and pass its `signal` on, so a total or attempt timeout really
+ * stops the work. Outside a retried call (or after an `await`) it returns `undefined`.
+ * @example
+ * const getUser = asyncRetry({ attemptTimeout: 2_000 })(async (id: string) => {
+ *   const signal = currentAttempt()?.signal;
+ *   const res = await fetch(`/users/${id}`, { signal });
+ *   return res.json();
+ * });
+ */
+export function currentAttempt(): AttemptContext | undefined {
+  return current;
+}
+
+/** Attempt 1's context on the lean path: its signal can never abort (nothing there can abort it). */
+export class LeanContext implements AttemptContext {
+  readonly attempt = 1;
+  private c: AbortController | undefined = undefined;
+  get signal(): AbortSignal {
+    return (this.c ??= new AbortController()).signal;
+  }
+  /** Abort the signal if anyone asked for it. */
+  abort(reason: unknown): void {
+    this.c?.abort(reason);
+  }
+}

@@ -1,0 +1,448 @@
+/**
+ * The retry loop: one call of the executor as a small state machine (see `Call`).
+ */
+import { retryAfterOf } from '../classify/retry-after.js';
+import {
+  CircuitOpenError,
+  MaxRetriesExceededError,
+  RetryBudgetExceededError,
+  RetryTimeoutError,
+} from '../errors/library-errors.js';
+import { RequestTimeoutError } from '../errors/vocabulary.js';
+import {
+  attemptChannel,
+  failureChannel,
+  publish,
+  retryChannel,
+  successChannel,
+} from '../observability/diagnostics.js';
+import { type AbortSubscriber, subscribe, unsubscribe } from './abort-registry.js';
+import { type AttemptContext, type Fn, invoke, isThenable } from './attempt-context.js';
+import { type RetryAttempt, snapshot } from './attempt.js';
+import { clampDelay } from './clock.js';
+import { type DeadlineEntry, DeadlineList, DeadlineNode, deadlineList } from './deadline.js';
+import type { BreakerGuard } from './hooks.js';
+import type { Plan } from './options.js';
+import { safeInvoke } from './safe-invoke.js';
+
+/** A first attempt that ran before the call existed and keeps its place in the deadline list. */
+export interface FirstAttemptEntry extends DeadlineEntry {
+  readonly start: number;
+}
+
+/** The context of attempt `attempt` of a `Call` (its signal is created on first use). */
+class Context implements AttemptContext {
+  constructor(
+    private readonly call: Call<unknown>,
+    readonly attempt: number,
+  ) {}
+  get signal(): AbortSignal {
+    return this.call.attemptSignal(this.attempt);
+  }
+}
+
+/**
+ * One call of `retryAsync`: the only retry loop of the library, as a small state machine.
+ * With a `sleepSync` (the `retry` wrapper) it starts in synchronous mode: waits block, the
+ * outcome is kept in `result`, and the first thenable (from `fn` or an asynchronous breaker)
+ * switches the call to the asynchronous mode for good (`goAsync`).
+ */
+export class Call<T> implements AbortSubscriber, DeadlineEntry {
+  // The call is its own entry in the total-timeout deadline list (no extra allocation).
+  at = 0;
+  prev: DeadlineEntry | null = null;
+  next: DeadlineEntry | null = null;
+  list: DeadlineList | null = null;
+  /** What stands in the deadline list for this call: itself, or the guarded first attempt. */
+  private entry: DeadlineEntry = this;
+  promise!: Promise<T>;
+  private resolve!: (value: T) => void;
+  private reject!: (error: unknown) => void;
+  /** Sync mode: 1 resolved / 2 rejected with `result`. */
+  outcome: 0 | 1 | 2 = 0;
+  result: unknown = undefined;
+  private settled = false;
+  private reason: unknown = undefined;
+  private attempt = 0;
+  /** Highest attempt whose outcome was recorded (breaker, adaptive); guards double reports. */
+  private ended = 0;
+  private start = 0;
+  private totalDelay = 0;
+  private prevDelay: number | undefined = undefined;
+  private lastError: unknown = undefined;
+  private errors: unknown[] | undefined = undefined;
+  private readonly breaker: BreakerGuard | undefined;
+  private permit: unknown = undefined;
+  private attemptStart = 0;
+  private attemptDeadline: DeadlineNode | undefined = undefined;
+  private sleepTimer: unknown = undefined;
+  private controller: AbortController | undefined = undefined;
+  private controllerAttempt = 0;
+  private readonly timed: boolean;
+  /** The caller's signal aborted: in-flight attempts are released, not counted, by the breaker. */
+  private callerAborted = false;
+
+  constructor(
+    private readonly plan: Plan,
+    private readonly fn: Fn<T>,
+    private readonly signal: AbortSignal | undefined,
+    /**
+     * The first attempt already ran on a lean path (its budget deposit is made); a `GuardedFirst`
+     * also hands over its start time and its place in the deadline list.
+     */
+    resumed: boolean | FirstAttemptEntry,
+    /** Set: synchronous mode, waits block with it. */
+    private sleepSync?: ((ms: number) => void) | undefined,
+  ) {
+    if (sleepSync === undefined) this.newPromise();
+    else {
+      this.resolve = (value) => {
+        this.outcome = 1;
+        this.result = value;
+      };
+      this.reject = (error) => {
+        this.outcome = 2;
+        this.result = error;
+      };
+    }
+    this.breaker = plan.breaker ?? plan.policy.circuitBreaker;
+    this.timed = plan.timed || attemptChannel?.hasSubscribers === true || successChannel?.hasSubscribers === true;
+    if (typeof resumed === 'object') {
+      // The guarded first attempt stays the deadline list's entry and forwards its expiry here.
+      this.start = resumed.start;
+      this.entry = resumed;
+    } else {
+      if (this.timed || plan.timeout !== undefined) this.start = plan.clock.now();
+      // Sync mode: no timer can fire while the thread is busy; step 5 guards every wait.
+      if (plan.timeout !== undefined && sleepSync === undefined) deadlineList(plan.clock, plan.timeout).add(this, this.start);
+    }
+    if (signal !== undefined) subscribe(signal, this);
+    if (!resumed) plan.budget?.recordFirstAttempt();
+  }
+
+  /**
+   * Take over a call whose first attempt already ran on the lean path and failed: it counts as
+   * attempt 1 (no breaker, no deadline, no hooks were involved).
+   */
+  resume(error: unknown): Promise<T> {
+    this.attempt = 1;
+    if (this.failed(error, 1)) this.run();
+    return this.promise;
+  }
+
+  /** Start attempts for as long as they fail synchronously with no wait (a trampoline). */
+  run(): void {
+    while (!this.settled) {
+      const breaker = this.breaker;
+      let permit: unknown;
+      if (breaker !== undefined) {
+        try {
+          permit = breaker.acquirePermit();
+        } catch (error) {
+          this.finishWith(error, true);
+          return;
+        }
+        if (isThenable(permit)) {
+          if (this.sleepSync !== undefined) this.goAsync();
+          permit.then(
+            (p) => {
+              if (this.settled) releasePermit(breaker, p);
+              else if (this.begin(p)) this.run();
+            },
+            (error: unknown) => this.finishWith(error, true),
+          );
+          return;
+        }
+      }
+      if (!this.begin(permit)) return;
+    }
+  }
+
+  /** Run one attempt. Returns true when the next attempt should start at once. */
+  private begin(permit: unknown): boolean {
+    const n = ++this.attempt;
+    const plan = this.plan;
+    this.permit = permit;
+    if (this.timed) {
+      const snap = this.snap(n, 0);
+      safeInvoke(plan.events?.onRetryStart, plan.events, snap);
+      publish(attemptChannel, { attempt: snap });
+    }
+    if (this.breaker !== undefined || plan.attemptTimeout !== undefined) this.attemptStart = plan.clock.now();
+    if (plan.attemptTimeout !== undefined && this.sleepSync === undefined) {
+      const node = (this.attemptDeadline ??= new DeadlineNode(() => this.onAttemptTimeout()));
+      deadlineList(plan.clock, plan.attemptTimeout).add(node, this.attemptStart);
+    }
+    let result: T | PromiseLike<T>;
+    try {
+      result = invoke(this.fn, new Context(this as Call<unknown>, n));
+    } catch (error) {
+      return this.failed(error, n);
+    }
+    if (isThenable(result)) {
+      if (this.sleepSync !== undefined) this.goAsync();
+      Promise.resolve(result).then(
+        (value) => this.succeeded(value, n),
+        (error: unknown) => {
+          if (this.failed(error, n)) this.run();
+        },
+      );
+      return false;
+    }
+    this.succeeded(result, n);
+    return false;
+  }
+
+  /** Record the end of attempt `n` once (breaker, adaptive strategy). False if already ended. */
+  private endAttempt(n: number, ok: boolean, error: unknown): boolean {
+    if (n <= this.ended) return false;
+    this.ended = n;
+    const plan = this.plan;
+    if (this.attemptDeadline?.list) this.attemptDeadline.list.remove(this.attemptDeadline);
+    const breaker = this.breaker;
+    if (breaker !== undefined) {
+      const duration = plan.clock.now() - this.attemptStart;
+      try {
+        // A caller's cancellation says nothing about the dependency: free the permit, count nothing.
+        if (this.callerAborted) releasePermit(breaker, this.permit);
+        else if (ok) breaker.onSuccess(this.permit, duration);
+        else breaker.onFailure(this.permit, error, duration);
+      } catch {
+        // a breaker never breaks a call
+      }
+    }
+    if (plan.adaptive) (plan.strategy as unknown as { recordOutcome(ok: boolean): void }).recordOutcome(ok);
+    return true;
+  }
+
+  private succeeded(value: T, n: number): void {
+    if (!this.endAttempt(n, true, undefined) || this.settled) return;
+    this.settled = true;
+    this.cleanup();
+    const plan = this.plan;
+    if (this.timed) {
+      const snap = this.snap(n, 0);
+      safeInvoke(plan.events?.onRetrySuccess, plan.events, snap);
+      publish(successChannel, { attempt: snap });
+      this.record(true);
+    }
+    this.resolve(value);
+  }
+
+  /** Attempt `n` failed with `error`: apply the decision order. True: retry at once. */
+  private failed(error: unknown, n: number): boolean {
+    if (!this.endAttempt(n, false, error) || this.settled) return false;
+    const plan = this.plan;
+    this.lastError = error;
+    (this.errors ??= []).push(error);
+    if (plan.metrics !== undefined) safeInvoke(plan.metrics.recordFailure, plan.metrics, error);
+    // 1. the caller aborted
+    if (this.signal?.aborted) return this.finishWith(this.signal.reason, false);
+    // 2. an open breaker ends the loop at once
+    if (error instanceof CircuitOpenError) return this.finishWith(error, false, n);
+    // 3. classification
+    let retryable: boolean;
+    if (plan.retryCondition !== undefined) {
+      try {
+        retryable = plan.retryCondition(error, this.snap(n, 0)) === true;
+      } catch {
+        retryable = false;
+      }
+    } else if (plan.exceptions !== undefined) retryable = plan.exceptions(error);
+    else retryable = plan.policy.matchesLists(error);
+    if (!retryable) return this.finishWith(error, false, n);
+    // 4. attempts
+    if (n >= plan.maxAttempts) {
+      const exceeded = new MaxRetriesExceededError({
+        maxAttempts: plan.maxAttempts,
+        attempts: n,
+        lastError: error,
+        errors: this.errors,
+      });
+      return this.finishWith(exceeded, false, n, true);
+    }
+    // 5. the wait, and the deadline it must not cross
+    let wait = plan.strategy.getDelay(n, this.prevDelay);
+    const retryAfter = retryAfterOf(error);
+    if (retryAfter !== undefined && retryAfter > wait) wait = retryAfter;
+    if (!(wait >= 0)) wait = 0;
+    if (plan.timeout !== undefined && plan.clock.now() - this.start + wait >= plan.timeout) {
+      return this.finishWith(this.timeoutError(), false, n);
+    }
+    // 6. the shared budget
+    if (plan.budget !== undefined && !plan.budget.tryAcquireRetry()) {
+      return this.finishWith(new RetryBudgetExceededError({ lastError: error }), false, n);
+    }
+    // 7. wait and try again
+    this.prevDelay = wait;
+    if (this.timed || retryChannel?.hasSubscribers) {
+      const snap = this.snap(n, wait);
+      safeInvoke(plan.events?.onRetryFailure, plan.events, snap);
+      publish(retryChannel, { attempt: snap, error });
+      const hook = safeInvoke(plan.onRetry, undefined, snap);
+      // Sync mode cannot await an asynchronous onRetry: it runs on its own.
+      if (hook !== undefined && this.sleepSync === undefined) {
+        hook.then(() => {
+          if (!this.settled && this.sleep(wait)) this.run();
+        });
+        return false;
+      }
+    }
+    return this.sleep(wait);
+  }
+
+  /** Wait `ms` (no timer for 0). True: go on at once. */
+  private sleep(ms: number): boolean {
+    if (ms === 0) return true;
+    if (this.sleepSync !== undefined) {
+      this.sleepSync(clampDelay(ms));
+      this.totalDelay += ms;
+      return true;
+    }
+    this.sleepTimer = this.plan.clock.setTimeout(() => {
+      this.sleepTimer = undefined;
+      this.totalDelay += ms;
+      this.run();
+    }, clampDelay(ms));
+    return false;
+  }
+
+  /**
+   * Settle with `error`. `counted`: a failed attempt `n` that still gets its
+   * onRetryFailure event; `exceeded`: attempts ran out.
+   */
+  private finishWith(error: unknown, beforeAttempt: boolean, n = 0, exceeded = false): false {
+    if (this.settled) return false;
+    this.settled = true;
+    this.reason = error;
+    this.cleanup();
+    const plan = this.plan;
+    if (this.timed || failureChannel?.hasSubscribers) {
+      const events = plan.events;
+      if (n > 0 && !beforeAttempt) {
+        const snap = this.snap(n, 0);
+        safeInvoke(events?.onRetryFailure, events, snap);
+        if (exceeded) safeInvoke(events?.onMaxRetriesExceeded, events, snap);
+      }
+      publish(failureChannel, { attempt: this.snap(this.attempt, 0), error });
+      this.record(false);
+    }
+    this.reject(error);
+    return false;
+  }
+
+  private record(succeeded: boolean): void {
+    const metrics = this.plan.metrics;
+    if (metrics === undefined) return;
+    safeInvoke(metrics.recordCall, metrics, {
+      succeeded,
+      attempts: this.attempt,
+      duration: this.plan.clock.now() - this.start,
+      totalDelay: this.totalDelay,
+    });
+  }
+
+  private snap(n: number, nextDelay: number): RetryAttempt {
+    const elapsed = this.timed ? this.plan.clock.now() - this.start : 0;
+    return snapshot(n, this.plan.maxAttempts, this.lastError, nextDelay, elapsed, this.totalDelay);
+  }
+
+  private timeoutError(): RetryTimeoutError {
+    return new RetryTimeoutError({
+      timeout: this.plan.timeout ?? 0,
+      attempts: this.attempt,
+      lastError: this.lastError,
+    });
+  }
+
+  /** The total timeout expired (called by the deadline list, already unlinked). */
+  expire(): void {
+    if (this.settled) return;
+    const error = this.timeoutError();
+    this.abortAttempt(error);
+    this.finishWith(error, true);
+  }
+
+  private onAttemptTimeout(): void {
+    const n = this.attempt;
+    if (this.settled || n <= this.ended) return;
+    const error = new RequestTimeoutError(`Attempt ${n} timed out after ${this.plan.attemptTimeout} ms`);
+    this.abortAttempt(error);
+    if (this.failed(error, n)) this.run();
+  }
+
+  onSignalAbort(reason: unknown): void {
+    if (this.settled) return;
+    this.callerAborted = true;
+    this.abortAttempt(reason);
+    this.finishWith(reason, true);
+  }
+
+  private abortAttempt(reason: unknown): void {
+    if (this.controller !== undefined && this.controllerAttempt === this.attempt && !this.controller.signal.aborted) {
+      this.controller.abort(reason);
+    }
+  }
+
+  /** The signal of attempt `n`, created on first use. */
+  attemptSignal(n: number): AbortSignal {
+    if (this.controller === undefined || this.controllerAttempt !== n) {
+      this.controller = new AbortController();
+      this.controllerAttempt = n;
+      if (this.settled) this.controller.abort(this.reason);
+      else if (n <= this.ended) this.controller.abort(this.lastError);
+      else if (this.signal?.aborted) this.controller.abort(this.signal.reason);
+    }
+    return this.controller.signal;
+  }
+
+  private newPromise(): void {
+    this.promise = new Promise<T>((resolve, reject) => {
+      this.resolve = resolve;
+      this.reject = reject;
+    });
+  }
+
+  /**
+   * Leave sync mode (an attempt or the breaker returned a thenable): from now on the call is
+   * the asynchronous one, with its deadlines armed for the time that is left.
+   */
+  private goAsync(): void {
+    this.sleepSync = undefined;
+    this.newPromise();
+    const plan = this.plan;
+    const now = plan.clock.now();
+    if (plan.timeout !== undefined) {
+      const left = this.start + plan.timeout - now;
+      new DeadlineList(plan.clock, left > 0 ? left : 0, false).add(this, now);
+    }
+    if (plan.attemptTimeout !== undefined && this.ended < this.attempt) {
+      const node = (this.attemptDeadline ??= new DeadlineNode(() => this.onAttemptTimeout()));
+      const left = this.attemptStart + plan.attemptTimeout - now;
+      new DeadlineList(plan.clock, left > 0 ? left : 0, false).add(node, now);
+    }
+  }
+
+  private cleanup(): void {
+    const plan = this.plan;
+    const entry = this.entry;
+    if (entry.list !== null) entry.list.remove(entry);
+    if (this.attemptDeadline?.list) this.attemptDeadline.list.remove(this.attemptDeadline);
+    if (this.sleepTimer !== undefined) {
+      plan.clock.clearTimeout(this.sleepTimer);
+      this.sleepTimer = undefined;
+    }
+    if (this.signal !== undefined) unsubscribe(this.signal, this);
+  }
+}
+
+export const releasePermit = (breaker: BreakerGuard, permit: unknown): void => {
+  const release = (breaker as { releasePermit?: (p: unknown) => void }).releasePermit;
+  if (typeof release === 'function') {
+    try {
+      release.call(breaker, permit);
+    } catch {
+      // ignore
+    }
+  }
+};
