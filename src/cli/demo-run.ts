@@ -7,6 +7,7 @@ import { AdvancedCircuitBreaker } from '../breaker/advanced-circuit-breaker.js';
 import type { BreakerStats, StateChangeEvent } from '../breaker/breaker-events.js';
 import { type RetryBudgetStats, RetryBudget } from '../budget/retry-budget.js';
 import { classifyError } from '../classify/classify-error.js';
+import { currentAttempt } from '../core/attempt-context.js';
 import { networkRetry } from '../decorators/presets-wrappers.js';
 import { HTTPError } from '../errors/vocabulary.js';
 import { type RetryStats, RetryMetrics } from '../observability/metrics.js';
@@ -194,8 +195,9 @@ export async function runWithRetries(
   const start = performance.now();
   breaker.on('stateChange', (e) => transitions.push({ ...e, at: round(e.at - start) }));
   // What a user writes: one wrapped function, shared breaker, budget and metrics. A wrapped
-  // function keeps its parameters, so the attempt number (sent to the server, which keys its
-  // seeded misbehaviour on it) is counted here.
+  // function keeps its parameters; `currentAttempt()` gives it the attempt number (sent to the
+  // server, which keys its seeded misbehaviour on it) and the attempt's signal, so a request that
+  // outlives `attemptTimeout` is really aborted.
   const attemptsOf = new Map<number, number>();
   const getItem = networkRetry({
     strategy,
@@ -207,9 +209,9 @@ export async function runWithRetries(
     budget,
     metrics,
   })(async (id: number): Promise<unknown> => {
-    const attempt = (attemptsOf.get(id) ?? 0) + 1;
+    const { attempt, signal } = currentAttempt() ?? { attempt: (attemptsOf.get(id) ?? 0) + 1, signal: undefined };
     attemptsOf.set(id, attempt);
-    const res = await fetch(server.url, { headers: headers(id, attempt) });
+    const res = await fetch(server.url, { headers: headers(id, attempt), ...(signal ? { signal } : {}) });
     if (!res.ok) {
       await res.body?.cancel();
       throw new HTTPError(res.status, `HTTP ${res.status}`, { response: res });
