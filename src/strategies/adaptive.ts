@@ -2,8 +2,7 @@ import { optNumber } from '../core/validate.js';
 import {
   BaseStrategy,
   checkAttempt,
-  checkOverrides,
-  multiplierUnsupported,
+  overridesWithoutMultiplier,
   saturate,
   type JitterType,
   type ResolvedOptions,
@@ -249,9 +248,7 @@ export class AdaptiveStrategy extends BaseStrategy<AdaptiveStrategyOptions> {
    * adaptive.withOverrides({ maxAttempts: 3 });
    */
   withOverrides(overrides: StrategyOverrides): this {
-    const o = checkOverrides('AdaptiveStrategy', overrides);
-    if (o.multiplier !== undefined) throw multiplierUnsupported('AdaptiveStrategy');
-    return this.with({ maxAttempts: o.maxAttempts, baseDelay: o.baseDelay, maxDelay: o.maxDelay });
+    return this.with(overridesWithoutMultiplier('AdaptiveStrategy', overrides));
   }
 
   /**

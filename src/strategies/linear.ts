@@ -2,8 +2,7 @@ import { optNumber } from '../core/validate.js';
 import {
   BaseStrategy,
   checkAttempt,
-  checkOverrides,
-  multiplierUnsupported,
+  overridesWithoutMultiplier,
   saturate,
   type JitterType,
   type ResolvedOptions,
@@ -102,9 +101,7 @@ export class LinearBackoffStrategy extends BaseStrategy<LinearBackoffOptions> {
    * strategy.withOverrides({ maxAttempts: 5, baseDelay: 250 });
    */
   withOverrides(overrides: StrategyOverrides): this {
-    const o = checkOverrides('LinearBackoffStrategy', overrides);
-    if (o.multiplier !== undefined) throw multiplierUnsupported('LinearBackoffStrategy');
-    return this.derive({ maxAttempts: o.maxAttempts, baseDelay: o.baseDelay, maxDelay: o.maxDelay });
+    return this.derive(overridesWithoutMultiplier('LinearBackoffStrategy', overrides));
   }
 
   /**

@@ -112,6 +112,19 @@ export function checkOverrides(className: string, overrides: unknown): StrategyO
   return overrides as StrategyOverrides;
 }
 
+/**
+ * The wrapper overrides of a strategy without a multiplier (linear, adaptive): checked, a
+ * `multiplier` refused, the rest as `{ maxAttempts, baseDelay, maxDelay }` options.
+ */
+export function overridesWithoutMultiplier(
+  className: string,
+  overrides: unknown,
+): { maxAttempts: number | undefined; baseDelay: number | undefined; maxDelay: number | undefined } {
+  const o = checkOverrides(className, overrides);
+  if (o.multiplier !== undefined) throw multiplierUnsupported(className);
+  return { maxAttempts: o.maxAttempts, baseDelay: o.baseDelay, maxDelay: o.maxDelay };
+}
+
 const DELAYS_KEYS: ReadonlySet<string> = /* @__PURE__ */ new Set(['count', 'chain']);
 
 /**
