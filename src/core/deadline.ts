@@ -7,11 +7,12 @@ import { type Clock, clampDelay, realClock } from './clock.js';
  * Node's own timer lists. A `DefaultRetryPolicy` call (60 s total timeout) thus costs a clock
  * read and two pointer updates, not a `setTimeout` + `clearTimeout`.
  *
- * The timer is unref'd where the runtime can (as Node's own `AbortSignal.timeout()` timers are):
- * a deadline never keeps a process alive by itself — the attempt's own I/O and the retry waits
- * do. So when the list empties the timer is simply left to lapse and the next call reuses it;
- * on a clock without `unref` (an injected virtual clock) it is cleared, so no timer outlives the
- * work.
+ * While a list holds a pending call its timer is ref'd: a call with a timeout settles by its
+ * deadline even when the work it waits on holds nothing open (a hung promise must end in
+ * `RetryTimeoutError`, not in the process quietly exiting with code 13 mid-`await`). When the list
+ * empties the timer is unref'd where the runtime can, left to lapse, and reused by the next call
+ * — so once every call has settled nothing keeps the process alive; on a clock without `unref`
+ * (an injected virtual clock) it is cleared instead, so no timer outlives the work.
  */
 /** What a deadline list links: the executor's call object is one itself (no extra allocation). */
 export interface DeadlineEntry {
@@ -35,16 +36,21 @@ export class DeadlineNode implements DeadlineEntry {
   }
 }
 
-const unrefable = (h: unknown): h is { unref(): unknown } =>
-  h !== null && typeof h === 'object' && typeof (h as { unref?: unknown }).unref === 'function';
+const unrefable = (h: unknown): boolean =>
+  h !== null &&
+  typeof h === 'object' &&
+  typeof (h as { unref?: unknown }).unref === 'function' &&
+  typeof (h as { ref?: unknown }).ref === 'function';
 
 export class DeadlineList {
   private head: DeadlineEntry | null = null;
   private tail: DeadlineEntry | null = null;
   private timer: unknown = undefined;
   private timerAt = Infinity;
-  /** The current timer lapses by itself (unref'd): an idle list need not clear it. */
+  /** The current timer can be unref'd: an idle list lets it lapse instead of clearing it. */
   private lapses = false;
+  /** The current timer is unref'd (the list went idle while it was armed). */
+  private dormant = false;
   private readonly onTimer = (): void => this.expire();
 
   constructor(
@@ -64,6 +70,10 @@ export class DeadlineList {
     else this.tail.next = node;
     this.tail = node;
     if (this.timer === undefined) this.arm(node.at - now);
+    else if (this.dormant) {
+      this.dormant = false;
+      (this.timer as { ref(): unknown }).ref();
+    }
   }
 
   remove(node: DeadlineEntry): void {
@@ -83,11 +93,14 @@ export class DeadlineList {
     this.timer = timer;
     this.timerAt = this.clock.now() + delay;
     this.lapses = unrefable(timer);
-    if (this.lapses) (timer as { unref(): unknown }).unref();
+    this.dormant = false;
   }
 
   private idle(): void {
-    if (!(this.shared && this.lapses)) {
+    if (this.shared && this.lapses) {
+      this.dormant = true;
+      (this.timer as { unref(): unknown }).unref();
+    } else {
       this.clock.clearTimeout(this.timer);
       this.timer = undefined;
       this.timerAt = Infinity;

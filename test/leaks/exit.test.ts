@@ -64,6 +64,8 @@ describe('the process exits within 1 s after its last call settles', () => {
     ['aborted', 'stop'],
     ['timeout', 'RetryTimeoutError'],
     ['attemptTimeout', 'second'],
+    ['hungTimeout', 'RetryTimeoutError'],
+    ['hungAttemptTimeout', 'second'],
     ['hooks', 3],
   ];
   it.each(cases)('%s', async (scenario, expected) => {

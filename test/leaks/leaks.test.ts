@@ -38,7 +38,7 @@ beforeAll(async () => {
       process.execPath,
       ['--expose-gc', worker],
       { env: { ...process.env, ZENOO_ENTRY: entry, CALLS: '10000' }, timeout: 60_000 },
-      (error, out, err) => (error ? reject(new Error(`leak worker failed: ${error.message}\n${err}`)) : resolve(out)),
+      (error, out, err) => (error ? reject(new Error(`leak worker failed (exit ${error.code}, signal ${error.signal}): ${error.message}\n${err}`)) : resolve(out)),
     );
   });
   report = JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as LeakReport;
