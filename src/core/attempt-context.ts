@@ -62,3 +62,23 @@ export class LeanContext implements AttemptContext {
     this.c?.abort(reason);
   }
 }
+
+/** A promise and its settle functions, without a closure per promise (the executor is shared). */
+export interface Deferred<T> {
+  promise: Promise<T>;
+  resolve: (value: T | PromiseLike<T>) => void;
+  reject: (error: unknown) => void;
+}
+let capturedResolve: ((value: never) => void) | undefined;
+let capturedReject: ((error: unknown) => void) | undefined;
+const capture = (resolve: (value: never) => void, reject: (error: unknown) => void): void => {
+  capturedResolve = resolve;
+  capturedReject = reject;
+};
+/** Make `target.promise` a new pending promise and set `target.resolve` / `target.reject`. */
+export function defer<T>(target: Deferred<T>): void {
+  target.promise = new Promise<T>(capture);
+  target.resolve = capturedResolve as Deferred<T>['resolve'];
+  target.reject = capturedReject as Deferred<T>['reject'];
+  capturedResolve = capturedReject = undefined;
+}

@@ -17,7 +17,7 @@ import {
   successChannel,
 } from '../observability/diagnostics.js';
 import { type AbortSubscriber, subscribe, unsubscribe } from './abort-registry.js';
-import { type AttemptContext, type Fn, invoke, isThenable } from './attempt-context.js';
+import { type AttemptContext, type Deferred, defer, type Fn, invoke, isThenable } from './attempt-context.js';
 import { type RetryAttempt, snapshot } from './attempt.js';
 import { clampDelay } from './clock.js';
 import { type DeadlineEntry, DeadlineList, DeadlineNode, deadlineList } from './deadline.js';
@@ -397,10 +397,7 @@ export class Call<T> implements AbortSubscriber, DeadlineEntry {
   }
 
   private newPromise(): void {
-    this.promise = new Promise<T>((resolve, reject) => {
-      this.resolve = resolve;
-      this.reject = reject;
-    });
+    defer(this as unknown as Deferred<T>);
   }
 
   /**

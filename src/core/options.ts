@@ -215,3 +215,79 @@ export function compile(options: RetryOptions | undefined, where = 'retryAsync')
     guarded: timeout !== undefined && attemptTimeout === undefined && o.circuitBreaker === undefined && !timed && !adaptive,
   };
 }
+
+/**
+ * `retryAsync(fn, { maxAttempts: 3 })` in a loop passes a new options object with the same
+ * values on every call. A plan made from plain values is kept per policy (weakly: it goes with
+ * the policy) with those values, and reused while a call's options have the very same ones —
+ * so such a call skips validation and the plan's allocation. Only options made of numbers and
+ * the policy qualify: a call that brings objects of its own (signal, hooks, strategy, breaker,
+ * clock…) is compiled afresh, so nothing a settled call was given stays reachable from here.
+ */
+interface Memo {
+  readonly maxAttempts: number | undefined;
+  readonly delay: number | undefined;
+  readonly backoffMultiplier: number | undefined;
+  readonly maxDelay: number | undefined;
+  readonly timeout: number | undefined;
+  readonly attemptTimeout: number | undefined;
+  /** The policy's fields the plan was made from (JavaScript callers can reassign them). */
+  readonly strategy: RetryStrategy;
+  readonly policyTimeout: number | undefined;
+  readonly retryCondition: RetryPolicy['retryCondition'];
+  readonly plan: Plan;
+}
+const memos = /* @__PURE__ */ new WeakMap<RetryPolicy, Memo>();
+
+/** Only numbers (or nothing) besides `policy`. */
+const plainValues = (o: RetryOptions): boolean =>
+  o.strategy === undefined &&
+  o.exceptions === undefined &&
+  o.retryCondition === undefined &&
+  o.onRetry === undefined &&
+  o.signal === undefined &&
+  o.circuitBreaker === undefined &&
+  o.metrics === undefined &&
+  o.eventHandler === undefined &&
+  o.budget === undefined &&
+  o.clock === undefined;
+
+/** `compile(options)` for `retryAsync`, reusing the plan of the previous call with the same plain values. */
+export function compileCall(options: RetryOptions | undefined): Plan {
+  const o = options ?? EMPTY;
+  if (typeof o !== 'object' || o === null || !plainValues(o)) return compile(options);
+  if (o.policy !== undefined && !(o.policy instanceof RetryPolicy)) return compile(options);
+  const policy = o.policy ?? getDefaultPolicy();
+  const m = memos.get(policy);
+  if (
+    m !== undefined &&
+    m.maxAttempts === o.maxAttempts &&
+    m.delay === o.delay &&
+    m.timeout === o.timeout &&
+    m.attemptTimeout === o.attemptTimeout &&
+    m.maxDelay === o.maxDelay &&
+    m.backoffMultiplier === o.backoffMultiplier &&
+    m.strategy === policy.strategy &&
+    m.policyTimeout === policy.timeout &&
+    m.retryCondition === policy.retryCondition
+  ) {
+    checkKeys(o, 'retryAsync');
+    return m.plan;
+  }
+  const plan = compile(options);
+  if (plan.policy === policy) {
+    memos.set(policy, {
+      maxAttempts: o.maxAttempts,
+      delay: o.delay,
+      backoffMultiplier: o.backoffMultiplier,
+      maxDelay: o.maxDelay,
+      timeout: o.timeout,
+      attemptTimeout: o.attemptTimeout,
+      strategy: policy.strategy,
+      policyTimeout: policy.timeout,
+      retryCondition: policy.retryCondition,
+      plan,
+    });
+  }
+  return plan;
+}

@@ -1,9 +1,9 @@
 import { RetryTimeoutError } from '../errors/library-errors.js';
 import { attemptChannel } from '../observability/diagnostics.js';
-import { type AttemptContext, type Fn, invoke, isThenable, LeanContext } from './attempt-context.js';
+import { type AttemptContext, defer, type Fn, invoke, isThenable, LeanContext } from './attempt-context.js';
 import { Call } from './call.js';
 import { type DeadlineEntry, DeadlineList, deadlineList } from './deadline.js';
-import { compile, type Plan, type RetryOptions } from './options.js';
+import { compileCall, type Plan, type RetryOptions } from './options.js';
 
 export type { AttemptContext } from './attempt-context.js';
 export { currentAttempt } from './attempt-context.js';
@@ -19,10 +19,10 @@ class GuardedFirst<T> implements DeadlineEntry {
   prev: DeadlineEntry | null = null;
   next: DeadlineEntry | null = null;
   list: DeadlineList | null = null;
-  readonly promise: Promise<T>;
+  promise!: Promise<T>;
   readonly start: number;
-  private resolve!: (value: T | PromiseLike<T>) => void;
-  private reject!: (error: unknown) => void;
+  resolve!: (value: T | PromiseLike<T>) => void;
+  reject!: (error: unknown) => void;
   private done = false;
   private call: Call<T> | undefined = undefined;
   private readonly ctx = new LeanContext();
@@ -31,10 +31,7 @@ class GuardedFirst<T> implements DeadlineEntry {
     private readonly plan: Plan,
     private readonly fn: Fn<T>,
   ) {
-    this.promise = new Promise<T>((resolve, reject) => {
-      this.resolve = resolve;
-      this.reject = reject;
-    });
+    defer(this);
     this.start = plan.clock.now();
     deadlineList(plan.clock, plan.timeout as number).add(this, this.start);
     plan.budget?.recordFirstAttempt();
@@ -153,6 +150,6 @@ export function executeMaybeSync<T>(
  */
 export function retryAsync<T>(fn: (ctx: AttemptContext) => T | PromiseLike<T>, options?: RetryOptions): Promise<T> {
   if (typeof fn !== 'function') throw new TypeError(`retryAsync: \`fn\` must be a function, got ${typeof fn}`);
-  return execute(compile(options), fn as Fn<T>);
+  return execute(compileCall(options), fn as Fn<T>);
 }
 
