@@ -1,6 +1,6 @@
 // Pass-through cost of a closed circuit breaker, against cockatiel's, in one process.
 // Run: npx tsx bench/breaker.bench.ts   (add --rounds=N / --n=N to change the sampling)
-// For the allocation column: npx tsx --expose-gc --max-semi-space-size=256 bench/breaker.bench.ts
+// For the allocation column: npx tsx --expose-gc --min-semi-space-size=128 --max-semi-space-size=256 bench/breaker.bench.ts
 //
 // Every case runs its own loop (no per-call harness overhead). Cases are interleaved round by
 // round in rotating order, so JIT warm-up and machine drift hit all alike; each figure is the

@@ -17,6 +17,9 @@ const wrappedDefault = hasWrappers ? zr.asyncRetry({ policy: defaultPolicy })(ok
 const retriedAsync = hasWrappers ? zr.retry({ maxAttempts: 3 })(ok) : undefined;
 const retriedSync = hasWrappers ? zr.retry({ maxAttempts: 3 })(() => 1) : undefined;
 const callSignal = new AbortController().signal;
+const onFail = (error) => { throw error; };
+const thenWrapper = (fn) => fn().then(undefined, onFail);
+const asyncWrapper = async (fn) => await fn();
 const wrappedWithSignal = hasWrappers ? wrapped.withSignal(callSignal) : undefined;
 
 const success = [
@@ -31,6 +34,10 @@ const success = [
       }
     },
   },
+  // The floors of any wrapper that returns a promise: the cheapest (a `.then` that could catch a
+  // failure) and the plainest (an async function awaiting fn). Nothing can be cheaper than these.
+  { name: 'floor: fn().then(undefined, onFail)', run: async (n) => { for (let i = 0; i < n; i++) await thenWrapper(ok); } },
+  { name: 'floor: async (fn) => await fn()', run: async (n) => { for (let i = 0; i < n; i++) await asyncWrapper(ok); } },
   { name: 'retryAsync(fn, {maxAttempts:3})', run: async (n) => { for (let i = 0; i < n; i++) await retryAsync(ok, { maxAttempts: 3 }); } },
   { name: 'retryAsync(fn, {maxAttempts:3, timeout:Infinity})', run: async (n) => { for (let i = 0; i < n; i++) await retryAsync(ok, { maxAttempts: 3, timeout: Infinity }); } },
   { name: 'retryAsync(fn, {policy: Default})', run: async (n) => { for (let i = 0; i < n; i++) await retryAsync(ok, { policy: defaultPolicy }); } },
