@@ -8,7 +8,7 @@ import {
   RetryBudgetExceededError,
   RetryTimeoutError,
 } from '../errors/library-errors.js';
-import { RequestTimeoutError } from '../errors/vocabulary.js';
+import { NonRetryableError, RequestTimeoutError } from '../errors/vocabulary.js';
 import {
   attemptChannel,
   failureChannel,
@@ -23,21 +23,49 @@ import { clampDelay } from './clock.js';
 import { type DeadlineEntry, DeadlineList, DeadlineNode, deadlineList } from './deadline.js';
 import type { BreakerGuard } from './hooks.js';
 import type { Plan } from './options.js';
-import { safeInvoke } from './safe-invoke.js';
+import { budgetAllows, safeHook, safeInvoke } from './safe-invoke.js';
 
 /** A first attempt that ran before the call existed and keeps its place in the deadline list. */
 export interface FirstAttemptEntry extends DeadlineEntry {
   readonly start: number;
 }
 
-/** The context of attempt `attempt` of a `Call` (its signal is created on first use). */
+/** An open breaker's rejection and the user's `NonRetryableError` end a call at once. */
+const endsAtOnce = (error: unknown): boolean => {
+  try {
+    return error instanceof CircuitOpenError || error instanceof NonRetryableError;
+  } catch {
+    return false; // a Proxy whose traps throw is just an error
+  }
+};
+
+const NOT_ABORTED: unique symbol = Symbol('not aborted');
+
+/**
+ * The context of attempt `attempt` of a `Call`. Each attempt owns its signal, created on first
+ * use: reading an older attempt's signal late never disturbs the running one's.
+ */
 class Context implements AttemptContext {
+  private controller: AbortController | undefined = undefined;
+  /** Why this attempt was told to stop, before or after its signal existed. */
+  private reason: unknown = NOT_ABORTED;
   constructor(
     private readonly call: Call<unknown>,
     readonly attempt: number,
   ) {}
   get signal(): AbortSignal {
-    return this.call.attemptSignal(this.attempt);
+    if (this.controller === undefined) {
+      this.controller = new AbortController();
+      if (this.reason === NOT_ABORTED) this.reason = this.call.lateReason(this.attempt);
+      if (this.reason !== NOT_ABORTED) this.controller.abort(this.reason);
+    }
+    return this.controller.signal;
+  }
+  /** Stop this attempt (a timeout, the caller's abort): its signal aborts now or when first read. */
+  abort(reason: unknown): void {
+    if (this.reason !== NOT_ABORTED) return;
+    this.reason = reason;
+    this.controller?.abort(reason);
   }
 }
 
@@ -76,8 +104,8 @@ export class Call<T> implements AbortSubscriber, DeadlineEntry {
   private attemptStart = 0;
   private attemptDeadline: DeadlineNode | undefined = undefined;
   private sleepTimer: unknown = undefined;
-  private controller: AbortController | undefined = undefined;
-  private controllerAttempt = 0;
+  /** The context of the latest attempt (the one timeouts and aborts stop). */
+  private current: Context | undefined = undefined;
   private readonly timed: boolean;
   /** The caller's signal aborted: in-flight attempts are released, not counted, by the breaker. */
   private callerAborted = false;
@@ -117,7 +145,7 @@ export class Call<T> implements AbortSubscriber, DeadlineEntry {
       if (plan.timeout !== undefined && sleepSync === undefined) deadlineList(plan.clock, plan.timeout).add(this, this.start);
     }
     if (signal !== undefined) subscribe(signal, this);
-    if (!resumed) plan.budget?.recordFirstAttempt();
+    if (!resumed) safeHook(plan.budget, 'recordFirstAttempt');
   }
 
   /**
@@ -136,15 +164,17 @@ export class Call<T> implements AbortSubscriber, DeadlineEntry {
       const breaker = this.breaker;
       let permit: unknown;
       if (breaker !== undefined) {
+        let pending: boolean;
         try {
           permit = breaker.acquirePermit();
+          pending = isThenable(permit);
         } catch (error) {
           this.finishWith(error, true);
           return;
         }
-        if (isThenable(permit)) {
+        if (pending) {
           if (this.sleepSync !== undefined) this.goAsync();
-          permit.then(
+          (permit as PromiseLike<unknown>).then(
             (p) => {
               if (this.settled) releasePermit(breaker, p);
               else if (this.begin(p)) this.run();
@@ -165,8 +195,13 @@ export class Call<T> implements AbortSubscriber, DeadlineEntry {
     this.permit = permit;
     if (this.timed) {
       const snap = this.snap(n, 0);
-      safeInvoke(plan.events?.onRetryStart, plan.events, snap);
+      safeHook(plan.events, 'onRetryStart', snap);
       publish(attemptChannel, { attempt: snap });
+      if (this.settled) {
+        // the hook aborted the caller's signal: this attempt must not start
+        if (this.breaker !== undefined) releasePermit(this.breaker, permit);
+        return false;
+      }
     }
     if (this.breaker !== undefined || plan.attemptTimeout !== undefined) this.attemptStart = plan.clock.now();
     if (plan.attemptTimeout !== undefined && this.sleepSync === undefined) {
@@ -174,14 +209,18 @@ export class Call<T> implements AbortSubscriber, DeadlineEntry {
       deadlineList(plan.clock, plan.attemptTimeout).add(node, this.attemptStart);
     }
     let result: T | PromiseLike<T>;
+    let pending: boolean;
+    const ctx = new Context(this as Call<unknown>, n);
+    this.current = ctx;
     try {
-      result = invoke(this.fn, new Context(this as Call<unknown>, n));
+      result = invoke(this.fn, ctx);
+      pending = isThenable(result); // a throwing `then` getter fails the attempt, as a rejection would
     } catch (error) {
       return this.failed(error, n);
     }
-    if (isThenable(result)) {
+    if (pending) {
       if (this.sleepSync !== undefined) this.goAsync();
-      Promise.resolve(result).then(
+      Promise.resolve(result as PromiseLike<T>).then(
         (value) => this.succeeded(value, n),
         (error: unknown) => {
           if (this.failed(error, n)) this.run();
@@ -189,7 +228,7 @@ export class Call<T> implements AbortSubscriber, DeadlineEntry {
       );
       return false;
     }
-    this.succeeded(result, n);
+    this.succeeded(result as T, n);
     return false;
   }
 
@@ -222,7 +261,7 @@ export class Call<T> implements AbortSubscriber, DeadlineEntry {
     const plan = this.plan;
     if (this.timed) {
       const snap = this.snap(n, 0);
-      safeInvoke(plan.events?.onRetrySuccess, plan.events, snap);
+      safeHook(plan.events, 'onRetrySuccess', snap);
       publish(successChannel, { attempt: snap });
       this.record(true);
     }
@@ -235,11 +274,13 @@ export class Call<T> implements AbortSubscriber, DeadlineEntry {
     const plan = this.plan;
     this.lastError = error;
     (this.errors ??= []).push(error);
-    if (plan.metrics !== undefined) safeInvoke(plan.metrics.recordFailure, plan.metrics, error);
+    safeHook(plan.metrics, 'recordFailure', error);
     // 1. the caller aborted
     if (this.signal?.aborted) return this.finishWith(this.signal.reason, false);
-    // 2. an open breaker ends the loop at once
-    if (error instanceof CircuitOpenError) return this.finishWith(error, false, n);
+    // 2. an open breaker ends the loop at once, and so does the user's own NonRetryableError —
+    // even under `exceptions`/`retryCondition` that would match it (SPEC §5: "to stop retrying
+    // at once"; `exceptions: [Error]` must not defeat the escape hatch)
+    if (endsAtOnce(error)) return this.finishWith(error, false, n);
     // 3. classification
     let retryable: boolean;
     if (plan.retryCondition !== undefined) {
@@ -250,7 +291,7 @@ export class Call<T> implements AbortSubscriber, DeadlineEntry {
       }
     } else if (plan.exceptions !== undefined) retryable = plan.exceptions(error);
     else retryable = plan.policy.matchesLists(error);
-    if (!retryable) return this.finishWith(error, false, n);
+    if (!retryable || this.settled) return this.finishWith(error, false, n);
     // 4. attempts
     if (n >= plan.maxAttempts) {
       const exceeded = new MaxRetriesExceededError({
@@ -270,20 +311,24 @@ export class Call<T> implements AbortSubscriber, DeadlineEntry {
       return this.finishWith(this.timeoutError(), false, n);
     }
     // 6. the shared budget
-    if (plan.budget !== undefined && !plan.budget.tryAcquireRetry()) {
+    if (plan.budget !== undefined && !budgetAllows(plan.budget)) {
       return this.finishWith(new RetryBudgetExceededError({ lastError: error }), false, n);
     }
     // 7. wait and try again
     this.prevDelay = wait;
     if (this.timed || retryChannel?.hasSubscribers) {
       const snap = this.snap(n, wait);
-      safeInvoke(plan.events?.onRetryFailure, plan.events, snap);
+      safeHook(plan.events, 'onRetryFailure', snap);
       publish(retryChannel, { attempt: snap, error });
       const hook = safeInvoke(plan.onRetry, undefined, snap);
       // Sync mode cannot await an asynchronous onRetry: it runs on its own.
       if (hook !== undefined && this.sleepSync === undefined) {
         hook.then(() => {
-          if (!this.settled && this.sleep(wait)) this.run();
+          if (this.settled) return;
+          // the hook took time: step 5 again, from now
+          if (plan.timeout !== undefined && plan.clock.now() - this.start + wait >= plan.timeout) {
+            this.finishWith(this.timeoutError(), true);
+          } else if (this.sleep(wait)) this.run();
         });
         return false;
       }
@@ -293,6 +338,7 @@ export class Call<T> implements AbortSubscriber, DeadlineEntry {
 
   /** Wait `ms` (no timer for 0). True: go on at once. */
   private sleep(ms: number): boolean {
+    if (this.settled) return false; // a hook aborted the caller's signal meanwhile
     if (ms === 0) return true;
     if (this.sleepSync !== undefined) {
       this.sleepSync(clampDelay(ms));
@@ -321,8 +367,8 @@ export class Call<T> implements AbortSubscriber, DeadlineEntry {
       const events = plan.events;
       if (n > 0 && !beforeAttempt) {
         const snap = this.snap(n, 0);
-        safeInvoke(events?.onRetryFailure, events, snap);
-        if (exceeded) safeInvoke(events?.onMaxRetriesExceeded, events, snap);
+        safeHook(events, 'onRetryFailure', snap);
+        if (exceeded) safeHook(events, 'onMaxRetriesExceeded', snap);
       }
       publish(failureChannel, { attempt: this.snap(this.attempt, 0), error });
       this.record(false);
@@ -334,7 +380,7 @@ export class Call<T> implements AbortSubscriber, DeadlineEntry {
   private record(succeeded: boolean): void {
     const metrics = this.plan.metrics;
     if (metrics === undefined) return;
-    safeInvoke(metrics.recordCall, metrics, {
+    safeHook(metrics, 'recordCall', {
       succeeded,
       attempts: this.attempt,
       duration: this.plan.clock.now() - this.start,
@@ -379,21 +425,20 @@ export class Call<T> implements AbortSubscriber, DeadlineEntry {
   }
 
   private abortAttempt(reason: unknown): void {
-    if (this.controller !== undefined && this.controllerAttempt === this.attempt && !this.controller.signal.aborted) {
-      this.controller.abort(reason);
-    }
+    const current = this.current;
+    if (current !== undefined && current.attempt === this.attempt) current.abort(reason);
   }
 
-  /** The signal of attempt `n`, created on first use. */
-  attemptSignal(n: number): AbortSignal {
-    if (this.controller === undefined || this.controllerAttempt !== n) {
-      this.controller = new AbortController();
-      this.controllerAttempt = n;
-      if (this.settled) this.controller.abort(this.reason);
-      else if (n <= this.ended) this.controller.abort(this.lastError);
-      else if (this.signal?.aborted) this.controller.abort(this.signal.reason);
-    }
-    return this.controller.signal;
+  /**
+   * Why attempt `n`'s signal, first read only now, must already be aborted — or NOT_ABORTED.
+   * An attempt that is over stops with its own error (or the call's outcome); a running one
+   * with the caller's reason if the caller already aborted.
+   */
+  lateReason(n: number): unknown {
+    if (n <= this.ended) return this.errors?.[n - 1] ?? this.reason;
+    if (this.settled) return this.reason;
+    if (this.signal?.aborted) return this.signal.reason;
+    return NOT_ABORTED;
   }
 
   private newPromise(): void {

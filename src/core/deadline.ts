@@ -111,13 +111,17 @@ export class DeadlineList {
     this.timer = undefined;
     this.timerAt = Infinity;
     const now = this.clock.now();
-    let node = this.head;
-    while (node !== null && node.at <= now) {
-      this.remove(node);
-      node.expire();
-      node = this.head;
+    try {
+      let node = this.head;
+      while (node !== null && node.at <= now) {
+        this.remove(node);
+        node.expire();
+        node = this.head;
+      }
+    } finally {
+      // Even if an expiry threw, the entries left must keep their timer.
+      if (this.head !== null && this.timer === undefined) this.arm(this.head.at - now);
     }
-    if (this.head !== null && this.timer === undefined) this.arm(this.head.at - now);
   }
 
   /** For tests and diagnostics: entries currently waiting. */

@@ -1,12 +1,16 @@
 import { RetryTimeoutError } from '../errors/library-errors.js';
-import { attemptChannel } from '../observability/diagnostics.js';
+import { attemptChannel, successChannel } from '../observability/diagnostics.js';
 import { type AttemptContext, defer, type Fn, invoke, isThenable, LeanContext } from './attempt-context.js';
 import { Call } from './call.js';
 import { type DeadlineEntry, DeadlineList, deadlineList } from './deadline.js';
+import { safeHook } from './safe-invoke.js';
 import { compileCall, type Plan, type RetryOptions } from './options.js';
 
 export type { AttemptContext } from './attempt-context.js';
 export { currentAttempt } from './attempt-context.js';
+
+/** Someone subscribed to the attempt or success events: a first-attempt success must publish them. */
+const watched = (): boolean => attemptChannel?.hasSubscribers === true || successChannel?.hasSubscribers === true;
 
 /**
  * The first attempt of a call whose only outside end is its total timeout (no signal, no
@@ -34,17 +38,19 @@ class GuardedFirst<T> implements DeadlineEntry {
     defer(this);
     this.start = plan.clock.now();
     deadlineList(plan.clock, plan.timeout as number).add(this, this.start);
-    plan.budget?.recordFirstAttempt();
+    safeHook(plan.budget, 'recordFirstAttempt');
     let result: T | PromiseLike<T>;
+    let pending: boolean;
     try {
       result = invoke(fn, this.ctx);
+      pending = isThenable(result); // a throwing `then` getter fails the attempt, as a rejection would
     } catch (error) {
       this.failed(error);
       return;
     }
-    if (!isThenable(result)) this.succeeded(result);
+    if (!pending) this.succeeded(result as T);
     else
-      Promise.resolve(result).then(
+      Promise.resolve(result as PromiseLike<T>).then(
         (value) => this.succeeded(value),
         (error: unknown) => this.failed(error),
       );
@@ -91,18 +97,20 @@ class GuardedFirst<T> implements DeadlineEntry {
  */
 export function execute<T>(plan: Plan, fn: Fn<T>, signal: AbortSignal | undefined = plan.signal): Promise<T> {
   if (signal === undefined) {
-    if (plan.lean && plan.policy.circuitBreaker === undefined && attemptChannel?.hasSubscribers !== true) {
-      plan.budget?.recordFirstAttempt();
+    if (plan.lean && plan.policy.circuitBreaker === undefined && !watched()) {
+      if (plan.budget !== undefined) safeHook(plan.budget, 'recordFirstAttempt');
       let result: T | PromiseLike<T>;
+      let pending: boolean;
       try {
         result = invoke(fn, new LeanContext());
+        pending = isThenable(result);
       } catch (error) {
         return new Call(plan, fn, undefined, true).resume(error);
       }
-      if (!isThenable(result)) return Promise.resolve(result);
-      return Promise.resolve(result).then(undefined, (error: unknown) => new Call(plan, fn, undefined, true).resume(error));
+      if (!pending) return Promise.resolve(result as T);
+      return Promise.resolve(result as PromiseLike<T>).then(undefined, (error: unknown) => new Call(plan, fn, undefined, true).resume(error));
     }
-    if (plan.guarded && plan.policy.circuitBreaker === undefined && attemptChannel?.hasSubscribers !== true) {
+    if (plan.guarded && plan.policy.circuitBreaker === undefined && !watched()) {
       return new GuardedFirst(plan, fn).promise;
     }
   } else if (signal.aborted) return Promise.reject(signal.reason);

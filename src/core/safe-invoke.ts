@@ -21,3 +21,31 @@ export function safeInvoke<A extends unknown[]>(
 }
 
 export const noop = (): void => {};
+
+/**
+ * Call `target[method](arg)` as `safeInvoke` does, reading the method inside the guard too: a
+ * hook object with a throwing getter (or a Proxy) cannot break a call either. Absent or
+ * non-function members are skipped.
+ */
+export function safeHook(target: object | undefined, method: string, arg?: unknown): Promise<void> | undefined {
+  if (target === undefined) return undefined;
+  let fn: unknown;
+  try {
+    fn = (target as Record<string, unknown>)[method];
+  } catch {
+    return undefined;
+  }
+  return typeof fn === 'function' ? safeInvoke(fn as (a: unknown) => unknown, target, arg) : undefined;
+}
+
+/**
+ * The budget's answer to "may this call retry?". A budget that throws is ignored (the retry
+ * goes ahead), as a throwing breaker is: a guard never breaks a call.
+ */
+export function budgetAllows(budget: { tryAcquireRetry(): boolean }): boolean {
+  try {
+    return budget.tryAcquireRetry() !== false;
+  } catch {
+    return true;
+  }
+}

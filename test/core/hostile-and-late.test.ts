@@ -1,0 +1,259 @@
+/**
+ * What a demanding user does to the executor that the happy paths never do: read an attempt's
+ * signal late, abort from inside hooks, hand over objects whose getters throw, take time in
+ * `onRetry`, throw `NonRetryableError` under `exceptions: [Error]`, and listen only to the
+ * success channel. Each case was a bug once (found by review, reproduced, then fixed).
+ */
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import { describe, expect, it } from 'vitest';
+import { retryAsync } from '../../src/core/retry-async.js';
+import { VirtualClock, flush } from '../../src/core/virtual-clock.js';
+import { MaxRetriesExceededError, RetryTimeoutError } from '../../src/errors/library-errors.js';
+import { ConnectionError, NonRetryableError, RequestTimeoutError } from '../../src/errors/vocabulary.js';
+import { RetryPolicy } from '../../src/policies/retry-policy.js';
+import { FixedDelayStrategy } from '../../src/strategies/fixed.js';
+
+const fixed = (delay: number, maxAttempts: number) => new RetryPolicy({ strategy: new FixedDelayStrategy({ delay, maxAttempts }) });
+const hang = (signal: AbortSignal) =>
+  new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(signal.reason), { once: true }));
+
+describe('each attempt owns its signal', () => {
+  it('an older attempt reading its signal late does not stop the running attempt from being aborted', async () => {
+    const clock = new VirtualClock();
+    let second: AbortSignal | undefined;
+    const p = retryAsync(
+      async (ctx) => {
+        if (ctx.attempt === 1) {
+          await new Promise((r) => clock.setTimeout(() => r(undefined), 40)); // outlives its 25 ms
+          void ctx.signal; // looks at its own signal only now, while attempt 2 runs
+          return new Promise(() => {});
+        }
+        second = ctx.signal;
+        return hang(ctx.signal);
+      },
+      { clock, policy: fixed(1, 2), attemptTimeout: 25 },
+    );
+    const outcome = p.catch((e: unknown) => e);
+    await clock.runAll();
+    const error = (await outcome) as MaxRetriesExceededError;
+    expect(error).toBeInstanceOf(MaxRetriesExceededError);
+    expect(error.lastError).toBeInstanceOf(RequestTimeoutError);
+    expect(second?.aborted).toBe(true);
+    expect(second?.reason).toBe(error.lastError);
+  });
+
+  it('returns the same signal on every read, whatever other attempts read', async () => {
+    const contexts: { attempt: number; signal: AbortSignal }[] = [];
+    await retryAsync(
+      (ctx) => {
+        contexts.push(ctx);
+        if (ctx.attempt === 1) throw new ConnectionError('x');
+        return 'ok';
+      },
+      { policy: fixed(0, 2), signal: new AbortController().signal },
+    );
+    const [first, second] = contexts;
+    const a = second?.signal;
+    void first?.signal;
+    expect(second?.signal).toBe(a);
+    expect(first?.signal).toBe(first?.signal);
+  });
+
+  it("a timed-out attempt's signal, first read afterwards, carries that attempt's own timeout error", async () => {
+    const clock = new VirtualClock();
+    const contexts: { signal: AbortSignal }[] = [];
+    const p = retryAsync(
+      (ctx) => {
+        contexts.push(ctx);
+        return ctx.attempt === 1 ? new Promise(() => {}) : 'second';
+      },
+      { clock, policy: fixed(0, 2), attemptTimeout: 10 },
+    );
+    await clock.runAll();
+    await expect(p).resolves.toBe('second');
+    expect(contexts[0]?.signal.aborted).toBe(true);
+    expect(contexts[0]?.signal.reason).toBeInstanceOf(RequestTimeoutError);
+  });
+});
+
+describe('an abort from inside a hook', () => {
+  for (const where of ['onRetry', 'onRetryFailure', 'retryCondition'] as const) {
+    it(`in ${where}: the call rejects with the reason and leaves no timer`, async () => {
+      const clock = new VirtualClock();
+      const controller = new AbortController();
+      const stop = () => controller.abort('stop');
+      const p = retryAsync(
+        () => {
+          throw new ConnectionError('x');
+        },
+        {
+          clock,
+          policy: fixed(3000, 3),
+          signal: controller.signal,
+          ...(where === 'onRetry' ? { onRetry: stop } : {}),
+          ...(where === 'onRetryFailure' ? { eventHandler: { onRetryFailure: stop } } : {}),
+          ...(where === 'retryCondition' ? { retryCondition: () => (stop(), true) } : {}),
+        },
+      );
+      await expect(p).rejects.toBe('stop');
+      expect(clock.pending).toBe(0);
+    });
+  }
+
+  it('in onRetryStart: that attempt does not start', async () => {
+    const controller = new AbortController();
+    let calls = 0;
+    const p = retryAsync(
+      () => {
+        calls++;
+        throw new ConnectionError('x');
+      },
+      {
+        policy: fixed(0, 3),
+        signal: controller.signal,
+        eventHandler: { onRetryStart: (a: { number: number }) => void (a.number === 2 && controller.abort('stop')) },
+      },
+    );
+    await expect(p).rejects.toBe('stop');
+    expect(calls).toBe(1);
+  });
+});
+
+describe('objects whose getters throw', () => {
+  it('a result with a throwing `then` getter fails the attempt: the promise rejects, nothing throws synchronously, no deadline stays', async () => {
+    const clock = new VirtualClock();
+    const boom = new Error('then getter throws');
+    const hostile = {
+      get then(): never {
+        throw boom;
+      },
+    };
+    let call: Promise<unknown> | undefined;
+    expect(() => {
+      call = retryAsync(() => hostile, { clock, policy: fixed(0, 2), timeout: 300 });
+    }).not.toThrow();
+    const error = (await (call as Promise<unknown>).catch((e: unknown) => e)) as MaxRetriesExceededError;
+    expect(error).toBeInstanceOf(MaxRetriesExceededError);
+    expect(error.errors).toEqual([boom, boom]);
+    expect(clock.pending).toBe(0);
+  });
+
+  it('an eventHandler or metrics object whose getters throw is ignored; the call still succeeds', async () => {
+    const clock = new VirtualClock();
+    const throwing = (): never => {
+      throw new Error('getter boom');
+    };
+    const eventHandler = Object.defineProperties({}, {
+      onRetryStart: { get: throwing },
+      onRetryFailure: { get: throwing },
+      onRetrySuccess: { get: throwing },
+    });
+    const metrics = Object.defineProperties({ recordCall() {}, recordFailure() {} }, { recordFailure: { get: throwing } });
+    let n = 0;
+    const p = retryAsync(
+      () => {
+        if (++n < 3) throw new ConnectionError('c');
+        return 'v';
+      },
+      { clock, policy: fixed(5, 3), eventHandler, metrics },
+    );
+    await clock.runAll();
+    await expect(p).resolves.toBe('v');
+  });
+
+  it('a budget that throws lets the retry go ahead (a guard never breaks a call)', async () => {
+    const budget = {
+      recordFirstAttempt(): void {
+        throw new Error('deposit failed');
+      },
+      tryAcquireRetry(): boolean {
+        throw new Error('store down');
+      },
+    };
+    let n = 0;
+    await expect(
+      retryAsync(
+        () => {
+          if (++n < 2) throw new ConnectionError('c');
+          return 'v';
+        },
+        { policy: fixed(0, 2), budget },
+      ),
+    ).resolves.toBe('v');
+    await expect(retryAsync(() => 'first', { policy: fixed(0, 2), budget, timeout: 1000 })).resolves.toBe('first');
+  });
+});
+
+describe('step 5 after an asynchronous onRetry', () => {
+  it('is checked again when the hook ends: no sleeping into a deadline that cannot be met', async () => {
+    const clock = new VirtualClock();
+    const p = retryAsync(
+      () => {
+        throw new ConnectionError('x');
+      },
+      {
+        clock,
+        timeout: 1000,
+        policy: fixed(500, 5),
+        onRetry: () => new Promise<void>((resolve) => clock.setTimeout(resolve, 800)),
+      },
+    );
+    const outcome = p.then(
+      () => 'resolved',
+      (e: unknown) => [e instanceof RetryTimeoutError, clock.now()],
+    );
+    await clock.runAll();
+    expect(await outcome).toEqual([true, 800]);
+    expect(clock.pending).toBe(0);
+  });
+});
+
+describe('NonRetryableError stops at once whatever would match it', () => {
+  for (const [label, options] of [
+    ['exceptions: [Error]', { exceptions: [Error] }],
+    ['retryCondition: () => true', { retryCondition: () => true }],
+    ['a policy that retries everything', {}],
+  ] as const) {
+    it(label, async () => {
+      const stop = new NonRetryableError('stop now');
+      let calls = 0;
+      const error = await retryAsync(
+        () => {
+          calls++;
+          throw stop;
+        },
+        { policy: fixed(0, 3), ...options },
+      ).catch((e: unknown) => e);
+      expect(error).toBe(stop);
+      expect(calls).toBe(1);
+    });
+  }
+});
+
+describe('diagnostics: a first-attempt success is published to success-only subscribers', () => {
+  for (const [label, options] of [
+    ['lean path (no timeout)', { timeout: Infinity }],
+    ['guarded path (60 s default timeout)', {}],
+  ] as const) {
+    it(label, async () => {
+      const seen: number[] = [];
+      const onSuccess = (message: unknown) => seen.push((message as { attempt: { number: number } }).attempt.number);
+      subscribe('zenoo-retry:success', onSuccess);
+      try {
+        await retryAsync(() => 'first try', options);
+        let n = 0;
+        await retryAsync(
+          () => {
+            if (n++ === 0) throw new ConnectionError('x');
+            return 'second try';
+          },
+          { ...options, delay: 0 },
+        );
+        await flush();
+      } finally {
+        unsubscribe('zenoo-retry:success', onSuccess);
+      }
+      expect(seen).toEqual([1, 2]);
+    });
+  }
+});
