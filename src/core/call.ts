@@ -158,8 +158,19 @@ export class Call<T> implements AbortSubscriber, DeadlineEntry {
     return this.promise;
   }
 
-  /** Start attempts for as long as they fail synchronously with no wait (a trampoline). */
+  /**
+   * Start attempts for as long as they fail synchronously with no wait (a trampoline). Runs from
+   * timers and promise callbacks: anything unexpected settles the call rather than escaping.
+   */
   run(): void {
+    try {
+      this.loop();
+    } catch (internal) {
+      this.finishWith(internal, true);
+    }
+  }
+
+  private loop(): void {
     while (!this.settled) {
       const breaker = this.breaker;
       let permit: unknown;
@@ -268,8 +279,20 @@ export class Call<T> implements AbortSubscriber, DeadlineEntry {
     this.resolve(value);
   }
 
-  /** Attempt `n` failed with `error`: apply the decision order. True: retry at once. */
+  /**
+   * Attempt `n` failed with `error`: apply the decision order. True: retry at once. Whatever
+   * throws on the way (a custom strategy or clock, a policy subclass) settles the call with
+   * that error instead of leaving it pending forever.
+   */
   private failed(error: unknown, n: number): boolean {
+    try {
+      return this.decide(error, n);
+    } catch (internal) {
+      return this.finishWith(internal, false, n);
+    }
+  }
+
+  private decide(error: unknown, n: number): boolean {
     if (!this.endAttempt(n, false, error) || this.settled) return false;
     const plan = this.plan;
     this.lastError = error;
@@ -289,8 +312,13 @@ export class Call<T> implements AbortSubscriber, DeadlineEntry {
       } catch {
         retryable = false;
       }
-    } else if (plan.exceptions !== undefined) retryable = plan.exceptions(error);
-    else retryable = plan.policy.matchesLists(error);
+    } else {
+      try {
+        retryable = plan.exceptions !== undefined ? plan.exceptions(error) : plan.policy.matchesLists(error);
+      } catch {
+        retryable = false; // a policy subclass that throws: re-throw the user's error unchanged
+      }
+    }
     if (!retryable || this.settled) return this.finishWith(error, false, n);
     // 4. attempts
     if (n >= plan.maxAttempts) {

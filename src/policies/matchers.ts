@@ -26,7 +26,13 @@ export function toPredicate(matcher: ErrorMatcher, optionName = 'matcher'): Pred
   }
   if (isClass(matcher)) {
     const cls = matcher as new (...args: unknown[]) => unknown;
-    return (error) => error instanceof cls;
+    return (error) => {
+      try {
+        return error instanceof cls;
+      } catch {
+        return false; // a Proxy (or a hasInstance) that throws is no match
+      }
+    };
   }
   const fn = matcher as Predicate;
   return (error) => {

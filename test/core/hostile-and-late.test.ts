@@ -184,6 +184,44 @@ describe('objects whose getters throw', () => {
   });
 });
 
+describe('custom parts that throw settle the call instead of leaving it pending', () => {
+  it('a strategy whose getDelay throws: the call rejects with that error', async () => {
+    const broken = new Error('getDelay broke');
+    const strategy = {
+      maxAttempts: 3,
+      getDelay(): number {
+        throw broken;
+      },
+      calculateDelay: () => 0,
+      shouldRetry: () => true,
+      delays: () => [],
+    };
+    const p = retryAsync(
+      () => {
+        throw new ConnectionError('x');
+      },
+      { policy: new RetryPolicy({ strategy: strategy as never }), timeout: 1000 },
+    );
+    await expect(p).rejects.toBe(broken);
+  });
+
+  it('an error class matcher whose hasInstance throws is no match: the error is re-thrown unchanged', async () => {
+    class Weird {
+      static [Symbol.hasInstance](): boolean {
+        throw new Error('hasInstance broke');
+      }
+    }
+    const original = new ConnectionError('x');
+    const p = retryAsync(
+      () => {
+        throw original;
+      },
+      { policy: fixed(0, 3), exceptions: [Weird] },
+    );
+    await expect(p).rejects.toBe(original);
+  });
+});
+
 describe('step 5 after an asynchronous onRetry', () => {
   it('is checked again when the hook ends: no sleeping into a deadline that cannot be met', async () => {
     const clock = new VirtualClock();
