@@ -40,13 +40,15 @@ export class Runner {
     const timed = this.#timed;
     const start = timed ? this.#clock.now() : 0;
     let result: T | PromiseLike<T>;
+    let pending: boolean;
     try {
       result = fn();
+      pending = isObjectThenable(result); // a throwing `then` getter counts as a failure too
     } catch (error) {
       this.#sink.onFailure(permit, error, timed ? this.#clock.now() - start : 0);
       return Promise.reject(error);
     }
-    if (!isObjectThenable(result)) {
+    if (!pending) {
       this.#sink.onSuccess(permit, timed ? this.#clock.now() - start : 0);
       return Promise.resolve(result as Awaited<T>);
     }

@@ -48,6 +48,7 @@ export class CircuitBreaker implements BreakerGuard {
   readonly #isExpected: ((error: unknown) => boolean) | undefined;
   readonly #slowMs: number;
   readonly #probeSlots: number;
+  readonly #recoveryMs: number;
   readonly #events = new StateChangeEmitter();
   /** Set once the store answers with a promise: getters then report the last state seen. */
   #remote = false;
@@ -57,6 +58,8 @@ export class CircuitBreaker implements BreakerGuard {
   #succeeded = 0;
   #failed = 0;
   #ignored = 0;
+  /** Permits below this were admitted before the latest `reset()`: their outcomes are not totalled. */
+  #floor = 0;
   readonly #runner: Runner;
 
   constructor(options?: CircuitBreakerOptions) {
@@ -67,6 +70,7 @@ export class CircuitBreaker implements BreakerGuard {
     this.#isExpected = config.isExpected;
     this.#slowMs = config.slowCallDuration;
     this.#probeSlots = config.rules.halfOpenMaxCalls;
+    this.#recoveryMs = config.rules.recoveryTimeout;
     this.#runner = new Runner(this, config.clock, config.slowCallDuration !== Infinity);
     this.#store.configure({ rules: config.rules, clock: config.clock });
     const now = this.#clock.now();
@@ -100,6 +104,20 @@ export class CircuitBreaker implements BreakerGuard {
    */
   get state(): BreakerState {
     return this.#snapshot().state;
+  }
+
+  /**
+   * Milliseconds until an open breaker admits a probe; 0 when it admits calls now (closed, or
+   * half-open). The executor reads it after a failed attempt: when the breaker that attempt
+   * opened will still be open once the backoff ends, the call rejects with `CircuitOpenError` at
+   * once instead of waiting for a certain refusal. (With a remote store: from the state seen last.)
+   * @example res.setHeader('Retry-After', Math.ceil(breaker.retryAfter / 1000));
+   */
+  get retryAfter(): number {
+    const s = this.#snapshot();
+    if (s.state !== 'open') return 0;
+    const left = s.since + this.#recoveryMs - this.#clock.now();
+    return left > 0 ? left : 0;
   }
 
   /**
@@ -169,7 +187,7 @@ export class CircuitBreaker implements BreakerGuard {
    * @example breaker.onSuccess(permit, 12);
    */
   onSuccess(permit: unknown, duration: number): void {
-    this.#succeeded++;
+    if (!this.#stale(permit)) this.#succeeded++;
     this.#record(permit, duration >= this.#slowMs ? 'slow-success' : 'success');
   }
 
@@ -186,11 +204,11 @@ export class CircuitBreaker implements BreakerGuard {
       counted = false;
     }
     if (!counted) {
-      this.#ignored++;
+      if (!this.#stale(permit)) this.#ignored++;
       this.#record(permit, 'ignored');
       return;
     }
-    this.#failed++;
+    if (!this.#stale(permit)) this.#failed++;
     this.#record(permit, duration >= this.#slowMs ? 'slow-failure' : 'failure');
   }
 
@@ -227,6 +245,12 @@ export class CircuitBreaker implements BreakerGuard {
     const r = this.#store.reset();
     if (isThenable(r)) return r.then(this.#apply);
     this.#apply(r);
+    // Calls admitted before the reset hold older permits: their outcomes are not this era's.
+    this.#floor = this.#snapshot().generation;
+  }
+
+  #stale(permit: unknown): boolean {
+    return typeof permit === 'number' && permit >= 0 && permit < this.#floor;
   }
 
   /**

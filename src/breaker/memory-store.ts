@@ -180,8 +180,10 @@ export class MemoryBreakerStore implements BreakerStore {
     const bits = (failed ? FAILED : 0) | (slow ? SLOW : 0);
     win.add(bits, now);
     const calls = win.calls;
-    // A plain success cannot raise a rate; it matters only when it completes minimumThroughput.
-    if (calls < w.minimumThroughput || (bits === 0 && calls !== w.minimumThroughput)) return NO_TRANSITIONS;
+    // A plain success cannot raise a rate — unless older entries just aged out of the window
+    // (a time window, or a count window with maxAge): then it is checked like any call. Otherwise
+    // it matters only when it completes minimumThroughput.
+    if (calls < w.minimumThroughput || (bits === 0 && !timed && calls !== w.minimumThroughput)) return NO_TRANSITIONS;
     if (
       (w.failureRateThreshold !== undefined && win.failures / calls >= w.failureRateThreshold) ||
       (w.slowCallRateThreshold !== undefined && win.slowCalls / calls >= w.slowCallRateThreshold)

@@ -15,6 +15,7 @@ import {
   publish,
   retryChannel,
   successChannel,
+  watched,
 } from '../observability/diagnostics.js';
 import { type AbortSubscriber, subscribe, unsubscribe } from './abort-registry.js';
 import { type AttemptContext, type Deferred, defer, type Fn, invoke, isThenable } from './attempt-context.js';
@@ -134,7 +135,7 @@ export class Call<T> implements AbortSubscriber, DeadlineEntry {
       };
     }
     this.breaker = plan.breaker ?? plan.policy.circuitBreaker;
-    this.timed = plan.timed || attemptChannel?.hasSubscribers === true || successChannel?.hasSubscribers === true;
+    this.timed = plan.timed || watched();
     if (typeof resumed === 'object') {
       // The guarded first attempt stays the deadline list's entry and forwards its expiry here.
       this.start = resumed.start;
@@ -261,7 +262,7 @@ export class Call<T> implements AbortSubscriber, DeadlineEntry {
         // a breaker never breaks a call
       }
     }
-    if (plan.adaptive) (plan.strategy as unknown as { recordOutcome(ok: boolean): void }).recordOutcome(ok);
+    if (plan.adaptive && !this.callerAborted) (plan.strategy as unknown as { recordOutcome(ok: boolean): void }).recordOutcome(ok);
     return true;
   }
 
@@ -335,6 +336,9 @@ export class Call<T> implements AbortSubscriber, DeadlineEntry {
     const retryAfter = retryAfterOf(error);
     if (retryAfter !== undefined && retryAfter > wait) wait = retryAfter;
     if (!(wait >= 0)) wait = 0;
+    // (step 2 again) the breaker this failure opened would still refuse after the wait: end now
+    const openFor = this.breaker === undefined ? 0 : breakerOpenFor(this.breaker);
+    if (openFor > wait) return this.finishWith(new CircuitOpenError({ retryAfter: openFor }), false, n);
     if (plan.timeout !== undefined && plan.clock.now() - this.start + wait >= plan.timeout) {
       return this.finishWith(this.timeoutError(), false, n);
     }
@@ -434,6 +438,7 @@ export class Call<T> implements AbortSubscriber, DeadlineEntry {
     if (this.settled) return;
     const error = this.timeoutError();
     this.abortAttempt(error);
+    this.endRunning(error);
     this.finishWith(error, true);
   }
 
@@ -449,7 +454,18 @@ export class Call<T> implements AbortSubscriber, DeadlineEntry {
     if (this.settled) return;
     this.callerAborted = true;
     this.abortAttempt(reason);
+    this.endRunning(reason);
     this.finishWith(reason, true);
+  }
+
+  /**
+   * The call gives up on the attempt still running: its outcome is settled now (a total timeout
+   * counts as a failure for the breaker, the caller's abort frees the permit), so a probe slot is
+   * not held until the work happens to end; its late outcome is then ignored.
+   */
+  private endRunning(error: unknown): void {
+    const n = this.attempt;
+    if (n > this.ended && this.breaker !== undefined) this.endAttempt(n, false, error);
   }
 
   private abortAttempt(reason: unknown): void {
@@ -505,6 +521,16 @@ export class Call<T> implements AbortSubscriber, DeadlineEntry {
     if (this.signal !== undefined) unsubscribe(this.signal, this);
   }
 }
+
+/** The breaker's `retryAfter` (0 when it has none, or reading it throws). */
+const breakerOpenFor = (breaker: BreakerGuard): number => {
+  try {
+    const ms = breaker.retryAfter;
+    return typeof ms === 'number' && ms > 0 ? ms : 0;
+  } catch {
+    return 0;
+  }
+};
 
 export const releasePermit = (breaker: BreakerGuard, permit: unknown): void => {
   const release = (breaker as { releasePermit?: (p: unknown) => void }).releasePermit;

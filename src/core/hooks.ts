@@ -16,6 +16,11 @@ export interface BreakerGuard {
   onSuccess(permit: unknown, duration: number): void;
   /** The admitted attempt failed with `error` after `duration` ms. Never throws. */
   onFailure(permit: unknown, error: unknown, duration: number): void;
+  /**
+   * Optional: ms until the breaker admits a call again (0: now). After a failed attempt the
+   * executor rejects with `CircuitOpenError` at once when this outlasts the coming wait.
+   */
+  readonly retryAfter?: number;
 }
 
 /** A retry budget as the executor sees it. */

@@ -1,5 +1,5 @@
 import { RetryTimeoutError } from '../errors/library-errors.js';
-import { attemptChannel, successChannel } from '../observability/diagnostics.js';
+import { watched } from '../observability/diagnostics.js';
 import { type AttemptContext, defer, type Fn, invoke, isThenable, LeanContext } from './attempt-context.js';
 import { Call } from './call.js';
 import { type DeadlineEntry, DeadlineList, deadlineList } from './deadline.js';
@@ -8,9 +8,6 @@ import { compileCall, type Plan, type RetryOptions } from './options.js';
 
 export type { AttemptContext } from './attempt-context.js';
 export { currentAttempt } from './attempt-context.js';
-
-/** Someone subscribed to the attempt or success events: a first-attempt success must publish them. */
-const watched = (): boolean => attemptChannel?.hasSubscribers === true || successChannel?.hasSubscribers === true;
 
 /**
  * The first attempt of a call whose only outside end is its total timeout (no signal, no

@@ -55,3 +55,13 @@ export function publish(channel: Channel | undefined, message: unknown): void {
     // a subscriber's throw never breaks a call
   }
 }
+
+/**
+ * Someone listens to a call's events: the executor then records the call's start (for
+ * `elapsed`) and takes no fast path that would skip an event.
+ */
+export const watched = (): boolean =>
+  attemptChannel?.hasSubscribers === true ||
+  successChannel?.hasSubscribers === true ||
+  retryChannel?.hasSubscribers === true ||
+  failureChannel?.hasSubscribers === true;

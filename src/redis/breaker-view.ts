@@ -135,6 +135,9 @@ export class BreakerView {
   #canDefer(v: RemoteView): boolean {
     const w = this.#rules.window;
     if (w === undefined) return v.consecutiveFailures === 0;
+    // A window whose entries age (time, or maxAge) needs each success at its own time: one sent
+    // later would stay in the window too long, and aging can raise the rate at any call.
+    if (w.type === 'time' || w.maxAge !== Infinity) return false;
     // a plain success can open the breaker only when it completes minimumThroughput
     let calls = v.calls + this.#pendingCount + 1;
     if (w.type === 'count' && calls > w.size) calls = w.size;

@@ -148,8 +148,10 @@ local function recordClosed(outcome)
     return
   end
   add(failed, isSlow)
-  -- a plain success cannot raise a rate: it matters only when it completes minimumThroughput
-  if not failed and not isSlow and calls ~= MT then return end
+  -- a plain success cannot raise a rate (unless entries aged out of a time or maxAge window):
+  -- otherwise it matters only when it completes minimumThroughput
+  local aging = WT == 'time' or MAXAGE ~= math.huge
+  if not failed and not isSlow and not aging and calls ~= MT then return end
   if tripped() then go('open', now) end
 end
 

@@ -375,3 +375,22 @@ describe('AdvancedCircuitBreaker failure-rate mode', () => {
     expect(breaker.state).toBe('closed');
   });
 });
+
+describe('rate mode with windows that age (found by review)', () => {
+  for (const slidingWindow of [
+    { type: 'count' as const, size: 100, maxAge: 1000 },
+    { type: 'time' as const, size: 1000 },
+  ]) {
+    it(`${slidingWindow.type} window${'maxAge' in slidingWindow ? ' with maxAge' : ''}: a success after older successes aged out opens at a rate above the threshold`, async () => {
+      const clock = new ManualClock();
+      const b = new AdvancedCircuitBreaker({ failureRateThreshold: 0.5, minimumThroughput: 4, slidingWindow, clock });
+      for (let i = 0; i < 10; i++) await b.execute(() => 'ok');
+      clock.advance(500);
+      for (let i = 0; i < 6; i++) await b.execute(() => Promise.reject(new Error('x'))).catch(() => {});
+      expect(b.state).toBe('closed'); // 6 of 16
+      clock.advance(600); // the 10 successes leave the window
+      await b.execute(() => 'ok'); // 6 of 7 once counted
+      expect(b.state).toBe('open');
+    });
+  }
+});

@@ -31,10 +31,12 @@ describe('CircuitBreaker guarding retryAsync', () => {
     const fn = down();
     const error = await settle(clock, retryAsync(fn, { clock, policy: policy(), circuitBreaker: breaker }));
     expect(error).toBeInstanceOf(CircuitOpenError);
-    expect(fn).toHaveBeenCalledTimes(3); // not 10: the 4th attempt was refused
-    expect((error as CircuitOpenError).retryAfter).toBe(200 + 10_000 - 300); // opened at t=200, refused at t=300
-    expect(clock.now()).toBe(300);
-    expect(breaker.getStats().totals).toMatchObject({ admitted: 3, failed: 3, rejected: 1 });
+    expect(fn).toHaveBeenCalledTimes(3); // not 10: the 3rd failure opened it
+    // opened at t=200 by the 3rd failure; the next wait (100 ms) ends long before recovery, so
+    // the call does not wait for a certain refusal: it rejects at t=200, with no 4th admission
+    expect((error as CircuitOpenError).retryAfter).toBe(10_000);
+    expect(clock.now()).toBe(200);
+    expect(breaker.getStats().totals).toMatchObject({ admitted: 3, failed: 3, rejected: 0 });
   });
 
   it('an open breaker rejects the call before its first attempt, with no wait and no timer', async () => {
@@ -100,8 +102,9 @@ describe('CircuitBreaker guarding retryAsync', () => {
     await clock.runAll(); // t = 150: due for a probe
     const fn = down();
     const error = await settle(clock, retryAsync(fn, { clock, policy: policy(), circuitBreaker: breaker }));
-    expect(fn).toHaveBeenCalledTimes(1); // the probe; the retry 100 ms later finds it open again
-    expect(error).toMatchObject({ name: 'CircuitOpenError', retryAfter: 50 });
+    expect(fn).toHaveBeenCalledTimes(1); // the probe; its failure re-opens for 150 ms > the 100 ms wait
+    expect(error).toMatchObject({ name: 'CircuitOpenError', retryAfter: 150 });
+    expect(clock.now()).toBe(150); // rejected at once, not after the wait
     expect(transitions).toEqual(['closed->open@0', 'open->half-open@150', 'half-open->open@150']);
   });
 
@@ -146,6 +149,95 @@ describe('CircuitBreaker guarding retryAsync', () => {
     expect(calls).toBe(2);
     expect(statuses.filter((s) => s === 'fulfilled')).toHaveLength(2);
     expect(statuses.filter((s) => s === 'rejected')).toHaveLength(4);
+    expect(breaker.state).toBe('closed');
+  });
+});
+
+describe('found by review', () => {
+  it('a wait that outlasts recoveryTimeout keeps its retry: that attempt is the probe', async () => {
+    const clock = new VirtualClock();
+    const breaker = new CircuitBreaker({ failureThreshold: 1, recoveryTimeout: 50, clock });
+    let n = 0;
+    const fn = vi.fn(async () => {
+      if (++n === 1) throw new Error('down');
+      return 'recovered';
+    });
+    const value = await settle(clock, retryAsync(fn, { clock, policy: policy(), circuitBreaker: breaker }));
+    expect(value).toBe('recovered');
+    expect(clock.now()).toBe(100);
+    expect(breaker.state).toBe('closed');
+  });
+
+  it('breaker.retryAfter: the time left while open, 0 otherwise', async () => {
+    const clock = new VirtualClock();
+    const breaker = new CircuitBreaker({ failureThreshold: 1, recoveryTimeout: 1000, clock });
+    expect(breaker.retryAfter).toBe(0);
+    await breaker.execute(() => Promise.reject(new Error('x'))).catch(() => {});
+    expect(breaker.retryAfter).toBe(1000);
+    await clock.advance(400);
+    expect(breaker.retryAfter).toBe(600);
+    await clock.advance(600);
+    expect(breaker.retryAfter).toBe(0); // half-open
+  });
+
+  it('execute() rejects (never throws) when the result has a throwing `then` getter, and frees the probe slot', async () => {
+    const clock = new VirtualClock();
+    const breaker = new CircuitBreaker({ failureThreshold: 1, recoveryTimeout: 1000, clock });
+    await breaker.execute(() => Promise.reject(new Error('x'))).catch(() => {});
+    await clock.advance(1000); // half-open: one probe slot
+    const boom = new Error('then getter');
+    const weird = {
+      get then(): never {
+        throw boom;
+      },
+    };
+    let p: Promise<unknown> | undefined;
+    expect(() => {
+      p = breaker.execute(() => weird);
+    }).not.toThrow();
+    await expect(p).rejects.toBe(boom);
+    expect(breaker.state).toBe('open'); // the probe failed, it did not leak
+  });
+
+  it('totals ignore the outcomes of calls admitted before reset()', async () => {
+    const breaker = new CircuitBreaker({ failureThreshold: 5 });
+    let fail: (e: Error) => void = () => {};
+    const p = breaker.execute(() => new Promise((_, reject) => (fail = reject))).catch(() => {});
+    breaker.reset();
+    fail(new Error('late'));
+    await p;
+    expect(breaker.getStats().totals).toEqual({ admitted: 0, rejected: 0, succeeded: 0, failed: 0, ignored: 0 });
+  });
+});
+
+describe('an attempt the call gives up on does not hold its permit (found by review)', () => {
+  const openAndWait = async (clock: VirtualClock, breaker: CircuitBreaker) => {
+    await breaker.execute(() => Promise.reject(new Error('x'))).catch(() => {});
+    await clock.advance(1000); // half-open: one probe slot
+  };
+
+  it('the total timeout ends a hung probe: it counts as a failure and the breaker re-opens at once', async () => {
+    const clock = new VirtualClock();
+    const breaker = new CircuitBreaker({ failureThreshold: 1, recoveryTimeout: 1000, clock });
+    await openAndWait(clock, breaker);
+    const p = retryAsync(() => new Promise(() => {}), { clock, policy: policy(), circuitBreaker: breaker, timeout: 200 });
+    const outcome = p.catch((e: unknown) => e);
+    await clock.advance(200);
+    expect(await outcome).toMatchObject({ name: 'RetryTimeoutError' });
+    expect(breaker.getStats()).toMatchObject({ state: 'open', halfOpenCalls: 0 });
+  });
+
+  it("the caller's abort frees the probe slot without counting: the next call is the probe", async () => {
+    const clock = new VirtualClock();
+    const breaker = new CircuitBreaker({ failureThreshold: 1, recoveryTimeout: 1000, clock });
+    await openAndWait(clock, breaker);
+    const controller = new AbortController();
+    const p = retryAsync(() => new Promise(() => {}), { clock, policy: policy(), circuitBreaker: breaker, signal: controller.signal });
+    const outcome = p.catch((e: unknown) => e);
+    controller.abort(new Error('user cancelled'));
+    expect(await outcome).toMatchObject({ message: 'user cancelled' });
+    expect(breaker.state).toBe('half-open');
+    await expect(breaker.execute(() => 'probe ok')).resolves.toBe('probe ok');
     expect(breaker.state).toBe('closed');
   });
 });

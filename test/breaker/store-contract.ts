@@ -358,6 +358,19 @@ export function runBreakerStoreContract(
       );
 
       test(
+        'with maxAge, a success checks the rate too: older successes aging out can raise it',
+        async ({ call, read, clock }) => {
+          for (let i = 0; i < 4; i++) await call('success');
+          clock.t = 1500;
+          for (let i = 0; i < 3; i++) expect(await call('failure')).toEqual([]); // 3 of 7
+          clock.t = 2000; // the 4 successes leave
+          expect(await call('success')).toEqual([{ from: 'closed', to: 'open', at: 2000 }]); // 3 of 4
+          expect(await read()).toMatchObject({ state: 'open' });
+        },
+        windowRules({ size: 20, maxAge: 1000 }),
+      );
+
+      test(
         'slow-call rate opens it; slow calls are counted apart from failures',
         async ({ call, read }) => {
           await call('slow-success');
@@ -392,6 +405,18 @@ export function runBreakerStoreContract(
           clock.t = 1450;
           await call('success');
           expect(await read()).toMatchObject({ calls: 2, failures: 1 });
+        },
+        timeRules,
+      );
+
+      test(
+        'a success checks the rate too: older successes aging out can raise it',
+        async ({ call, clock }) => {
+          for (let i = 0; i < 4; i++) await call('success');
+          clock.t = 1500;
+          for (let i = 0; i < 3; i++) expect(await call('failure')).toEqual([]); // 3 of 7
+          clock.t = 2100; // the 4 successes' bucket left
+          expect(await call('success')).toEqual([{ from: 'closed', to: 'open', at: 2100 }]); // 3 of 4 >= 0.6
         },
         timeRules,
       );

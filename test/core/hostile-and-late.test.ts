@@ -295,3 +295,28 @@ describe('diagnostics: a first-attempt success is published to success-only subs
     });
   }
 });
+
+describe('diagnostics: failure-only and retry-only subscribers see real elapsed times', () => {
+  it('elapsed counts from the first attempt, whoever else listens', async () => {
+    const clock = new VirtualClock();
+    const seen: string[] = [];
+    const onRetry = (m: unknown) => seen.push(`retry ${(m as { attempt: { elapsed: number } }).attempt.elapsed}`);
+    const onFailure = (m: unknown) => seen.push(`failure ${(m as { attempt: { elapsed: number } }).attempt.elapsed}`);
+    subscribe('zenoo-retry:retry', onRetry);
+    subscribe('zenoo-retry:failure', onFailure);
+    try {
+      const p = retryAsync(
+        () => {
+          throw new ConnectionError('x');
+        },
+        { clock, policy: fixed(100, 3), timeout: Infinity },
+      ).catch(() => {});
+      await clock.runAll();
+      await p;
+    } finally {
+      unsubscribe('zenoo-retry:retry', onRetry);
+      unsubscribe('zenoo-retry:failure', onFailure);
+    }
+    expect(seen).toEqual(['retry 0', 'retry 100', 'failure 200']);
+  });
+});
