@@ -283,6 +283,7 @@ async function runBatch<T>(
   if (result.successRate < threshold) {
     throw new BulkRetryError({
       result,
+      ...(result.failed.length > 0 ? { cause: result.failed[0]?.error } : {}),
       message:
         `Bulk operation: ${succeeded} of ${total} operations succeeded (successRate ${round(result.successRate)}), ` +
         `below partialSuccessThreshold ${threshold}`,

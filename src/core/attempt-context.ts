@@ -50,15 +50,27 @@ export function currentAttempt(): AttemptContext | undefined {
   return current;
 }
 
-/** Attempt 1's context on the lean path: its signal can never abort (nothing there can abort it). */
+/**
+ * Attempt 1's context on the lean and guarded paths. Its signal is made on first read; an abort
+ * that comes first (the total timeout) is remembered, so a later read gets an aborted signal.
+ */
 export class LeanContext implements AttemptContext {
   readonly attempt = 1;
   private c: AbortController | undefined = undefined;
+  private aborted = false;
+  private reason: unknown = undefined;
   get signal(): AbortSignal {
-    return (this.c ??= new AbortController()).signal;
+    if (this.c === undefined) {
+      this.c = new AbortController();
+      if (this.aborted) this.c.abort(this.reason);
+    }
+    return this.c.signal;
   }
-  /** Abort the signal if anyone asked for it. */
+  /** Abort the signal, now or when it is first read. */
   abort(reason: unknown): void {
+    if (this.aborted) return;
+    this.aborted = true;
+    this.reason = reason;
     this.c?.abort(reason);
   }
 }

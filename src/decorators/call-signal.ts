@@ -4,6 +4,7 @@
  * for a decorated method. A call that gets such a signal also keeps the options' `signal`: the
  * two are joined, and the join's listeners are removed when the call settles.
  */
+import { subscribe, unsubscribe } from '../core/abort-registry.js';
 import { checkFunction, describeValue } from '../core/validate.js';
 
 /**
@@ -32,24 +33,50 @@ const noop = (): void => {};
 
 /**
  * One signal that aborts when `a` or `b` aborts (with that signal's reason), and a `dispose`
- * that removes the listeners it added. Listeners are used rather than `AbortSignal.any`, so that
- * a long-lived options signal does not collect one dependant per call, and so that it runs
+ * that unsubscribes it. It subscribes through the abort registry (one listener per signal
+ * however many calls share it), rather than `AbortSignal.any`, so that a long-lived options
+ * signal neither collects one dependant nor one listener per call in flight, and so that it runs
  * where `AbortSignal.any` is missing (Node < 20.3, older browsers).
  */
 export function joinSignals(a: AbortSignal, b: AbortSignal): { signal: AbortSignal; dispose: () => void } {
   if (a === b || a.aborted) return { signal: a, dispose: noop };
   if (b.aborted) return { signal: b, dispose: noop };
   const controller = new AbortController();
-  const onA = (): void => controller.abort(a.reason);
-  const onB = (): void => controller.abort(b.reason);
-  a.addEventListener('abort', onA, { once: true });
-  b.addEventListener('abort', onB, { once: true });
   const dispose = (): void => {
-    a.removeEventListener('abort', onA);
-    b.removeEventListener('abort', onB);
+    unsubscribe(a, subscriber);
+    unsubscribe(b, subscriber);
   };
-  controller.signal.addEventListener('abort', dispose, { once: true });
+  const subscriber = {
+    onSignalAbort(reason: unknown): void {
+      dispose();
+      controller.abort(reason);
+    },
+  };
+  subscribe(a, subscriber);
+  subscribe(b, subscriber);
   return { signal: controller.signal, dispose };
+}
+
+/**
+ * `signal`, joined with the signal of an enclosing `withSignal(outer, …)` that no retried call
+ * has taken yet (which this call then takes): nested helpers that add their own signal keep the
+ * caller's. `dispose` ends the join.
+ * @internal
+ */
+export function takeAmbient(signal: AbortSignal): { signal: AbortSignal; dispose: () => void } {
+  const outer = ambient.signal;
+  if (outer === undefined) return { signal, dispose: noop };
+  ambient.signal = undefined;
+  ambient.taken = true;
+  return joinSignals(outer, signal);
+}
+
+/** Dispose `dispose` when `out` settles (a thenable) or now. @internal */
+export function disposeAfter<R>(out: R, dispose: () => void): R {
+  if (dispose === noop) return out;
+  if (isThenable(out)) return out.finally(dispose) as R;
+  dispose();
+  return out;
 }
 
 /**
@@ -68,9 +95,7 @@ export function withExtraSignal<R>(base: AbortSignal | undefined, extra: AbortSi
     dispose();
     throw error;
   }
-  if (isThenable(out)) return out.finally(dispose) as R;
-  dispose();
-  return out;
+  return disposeAfter(out, dispose);
 }
 
 /**
@@ -90,21 +115,30 @@ export function withSignal<R>(signal: AbortSignal, fn: () => R): R {
   checkFunction('fn', fn);
   const outer = ambient.signal;
   const outerTaken = ambient.taken;
-  ambient.signal = signal;
+  // Inside another withSignal whose signal is still pending (a helper adding its own deadline):
+  // the call made here carries both, and the outer one counts as taken.
+  const joined = outer === undefined ? undefined : joinSignals(outer, signal);
+  ambient.signal = joined === undefined ? signal : joined.signal;
   ambient.taken = false;
   let taken = false;
   let out: R;
   try {
     out = fn();
+  } catch (error) {
+    joined?.dispose();
+    throw error;
   } finally {
     taken = ambient.taken;
-    ambient.signal = outer;
-    ambient.taken = outerTaken;
+    ambient.signal = taken ? undefined : outer;
+    ambient.taken = outerTaken || taken;
   }
   if (!taken) {
+    joined?.dispose();
+    // `fn` may have started work that rejects later: do not turn that into an unhandled rejection
+    if (isThenable(out)) out.then(noop, noop);
     throw new TypeError(
       'withSignal: `fn` made no call of a retried function or decorated method before returning; call it directly, e.g. withSignal(signal, () => api.get(id))',
     );
   }
-  return out;
+  return joined === undefined ? out : disposeAfter(out, joined.dispose);
 }

@@ -124,8 +124,24 @@ type Wrap = (fn: (...args: unknown[]) => unknown, name: string) => (...args: unk
 
 const isObject = (v: unknown): v is object => v !== null && (typeof v === 'object' || typeof v === 'function');
 
+/** A method's `name` as JavaScript gives it: `load`, `[load]` for `Symbol('load')`, `''` for `Symbol()`. */
 const nameOf = (key: unknown, fallback: string): string =>
-  typeof key === 'string' ? key : typeof key === 'symbol' ? key.toString() : fallback;
+  typeof key === 'string'
+    ? key
+    : typeof key === 'symbol'
+      ? key.description === undefined
+        ? ''
+        : `[${key.description}]`
+      : fallback;
+
+/** `class X {}` (a legacy class decorator is called with the class alone, like the higher-order use). */
+const isClass = (fn: unknown): boolean => {
+  try {
+    return typeof fn === 'function' && /^class[\s{]/.test(Function.prototype.toString.call(fn));
+  } catch {
+    return false;
+  }
+};
 
 /**
  * Build the dual-use function of wrapper `where`, whose `wrap(fn, name)` returns the retried
@@ -138,6 +154,11 @@ const nameOf = (key: unknown, fallback: string): string =>
 export function dualUse<W>(where: string, wrap: Wrap): W {
   function dual(this: unknown, a: unknown, b?: unknown, c?: unknown): unknown {
     if (typeof a === 'function' && b === undefined && c === undefined) {
+      if (isClass(a)) {
+        throw new TypeError(
+          `${where}: only methods can be decorated or functions wrapped, not a class (\`${(a as { name?: string }).name || '(anonymous)'}\`)`,
+        );
+      }
       return wrap(a as (...args: unknown[]) => unknown, (a as { name?: string }).name ?? '');
     }
     if (isObject(b) && typeof (b as { kind?: unknown }).kind === 'string' && c === undefined) {

@@ -6,7 +6,7 @@
 import { compile, type Plan, type RetryOptions } from '../core/options.js';
 import { execute } from '../core/retry-async.js';
 import { executeSync, sleeperFor, type SyncClock } from '../core/retry-sync.js';
-import { ambient, checkSignal, withExtraSignal } from './call-signal.js';
+import { ambient, checkSignal, disposeAfter, takeAmbient, withExtraSignal } from './call-signal.js';
 import { dualUse, type AsyncRetryWrapper, type RetryWrapper } from './dual-use.js';
 
 type Fn = (...args: unknown[]) => unknown;
@@ -60,9 +60,20 @@ export function retried(fn: Fn, name: string, base: AbortSignal | undefined, sta
     writable: true,
     value: (signal: AbortSignal) => {
       checkSignal(`${where}(…).withSignal`, signal);
-      return function (this: unknown, ...args: unknown[]): unknown {
-        return withExtraSignal(base, signal, (s) => start(this, args, s));
+      const bound = function (this: unknown, ...args: unknown[]): unknown {
+        const own = takeAmbient(signal); // inside withSignal(outer, …): both signals apply
+        let out: unknown;
+        try {
+          out = withExtraSignal(base, own.signal, (s) => start(this, args, s));
+        } catch (error) {
+          own.dispose();
+          throw error;
+        }
+        return disposeAfter(out, own.dispose);
       };
+      Object.defineProperty(bound, 'name', { value: name, configurable: true });
+      Object.defineProperty(bound, 'length', { value: fn.length, configurable: true });
+      return bound;
     },
   });
   return wrapped;

@@ -85,8 +85,9 @@ export class BulkRetryError<R = unknown> extends RetryError {
   static override readonly zenooRetryBrand: string = 'zenoo-retry.BulkRetryError';
   /** The full result, as `executeBulk` would have resolved it. */
   readonly result: R;
-  constructor(init: { result: R; message?: string }) {
-    super(init.message ?? 'Bulk operation success rate below partialSuccessThreshold');
+  /** `cause`: the first failed operation's error (every library error has a cause, SPEC §5). */
+  constructor(init: { result: R; message?: string; cause?: unknown }) {
+    super(init.message ?? 'Bulk operation success rate below partialSuccessThreshold', 'cause' in init ? { cause: init.cause } : undefined);
     this.result = init.result;
   }
 }
