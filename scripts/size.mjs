@@ -30,10 +30,12 @@ const entry = join(dist, 'index.js');
  * Bytes of gzip. `TARGETS` are issue 8's goals, which this feature set does not meet yet (see
  * docs/performance.md: the executor alone is ~2.6 KB gzip, the default policy's classifier
  * ~2.8 KB); they are printed so the gap stays visible. `BUDGETS` are the enforced ceilings: the
- * sizes measured when they were set plus ~10 %, so a regression fails `npm test`.
+ * sizes measured when they were set plus ~6–10 % (last raised in session 2, from 12,000 / 24,000,
+ * after the review fixes: strict HTTP-dates, the plan memo, more known codes; 13.2 / 24.5 KB
+ * measured), so a regression fails `npm test`.
  */
 export const TARGETS = Object.freeze({ minimal: 1500, whole: 9216 });
-export const BUDGETS = Object.freeze({ minimal: 12_000, whole: 24_000 });
+export const BUDGETS = Object.freeze({ minimal: 14_000, whole: 26_000 });
 
 const OURS = [
   {

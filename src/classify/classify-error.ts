@@ -53,6 +53,8 @@ export interface ClassifyOptions {
   now?: number;
 }
 
+const PRISMA_CODE = /^P\d{4}$/;
+
 /** How deep `cause` chains are followed. */
 const MAX_DEPTH = 8;
 /** How many members of an `AggregateError` are looked at. */
@@ -149,7 +151,11 @@ function ruleForCode(code: string, e: object | undefined, pgLike: boolean): Code
 /** `DatabaseError` (ours) by its code: always 'database'; an unknown or absent code is transient. */
 function ruleForDatabaseError(code: unknown): CodeRule {
   if (typeof code !== 'string') return RULES.DB_TRANSIENT;
-  const r = ruleForCode(code, undefined, true);
+  const r = PRISMA_CODE.test(code)
+    ? Object.hasOwn(PRISMA_CODES, code)
+      ? (PRISMA_CODES[code] as CodeRule)
+      : RULES.DB_PERMANENT
+    : ruleForCode(code, undefined, true);
   if (r === undefined) return RULES.DB_TRANSIENT;
   return r.category === 'database' ? r : rule('database', r.retryable && (r.category === 'network' || r.category === 'timeout'));
 }
@@ -215,6 +221,11 @@ function find(e: unknown, depth: number, seen: Set<unknown>): Found | undefined 
   const message = str(get(e, 'message'));
   const cause = (): Found | undefined => find(get(e, 'cause'), depth + 1, seen);
 
+  // redis-errors' AbortError (ioredis: "Command aborted due to connection close", and its
+  // MaxRetriesPerRequestError) is a lost connection, not the application's abort
+  if (names.includes('RedisError') && (names.includes('AbortError') || names.includes('MaxRetriesPerRequestError'))) {
+    return found(RULES.NETWORK);
+  }
   if (names.includes('AbortError')) {
     // timers/promises & co. reject with an AbortError whose cause is AbortSignal.timeout's reason
     const inner = cause();
@@ -222,12 +233,18 @@ function find(e: unknown, depth: number, seen: Set<unknown>): Found | undefined 
   }
   for (const n of names) if (n !== undefined && Object.hasOwn(NAMES, n)) return found(NAMES[n] as CodeRule);
 
+  // AWS SDK v3: the service says whether it is worth retrying
+  const awsRetryable = get(e, '$retryable');
+  if (awsRetryable !== null && typeof awsRetryable === 'object') {
+    return found(get(awsRetryable, 'throttling') === true ? RULES.RATE_LIMIT : rule('server', true), httpStatus(e));
+  }
+
   const m = mongo(e, name);
   if (m !== undefined) return found(m);
   const code = get(e, 'code');
   if (name?.startsWith('PrismaClient')) {
     const p = str(code) ?? str(get(e, 'errorCode')); // InitializationError uses `errorCode`
-    if (p !== undefined && /^P\d{4}$/.test(p)) return found(Object.hasOwn(PRISMA_CODES, p) ? (PRISMA_CODES[p] as CodeRule) : RULES.DB_PERMANENT);
+    if (p !== undefined && PRISMA_CODE.test(p)) return found(Object.hasOwn(PRISMA_CODES, p) ? (PRISMA_CODES[p] as CodeRule) : RULES.DB_PERMANENT);
   }
   if (typeof code === 'string') {
     const pgLike = typeof get(e, 'severity') === 'string' || typeof get(e, 'routine') === 'string';
@@ -244,7 +261,9 @@ function find(e: unknown, depth: number, seen: Set<unknown>): Found | undefined 
   if (programming && message !== undefined && FETCH_FAILURE_MESSAGES.includes(message)) {
     // fetch's TypeError('fetch failed'): the network failed; the cause (if known) says how
     const inner = cause();
-    return inner !== undefined && (inner.rule.category === 'network' || inner.rule.category === 'timeout')
+    // a network or timeout cause says how; a recognised permanent one (a header overflow, a bad
+    // redirect URL, a certificate) fails the same way next time; anything else is the network
+    return inner !== undefined && (inner.rule.category === 'network' || inner.rule.category === 'timeout' || !inner.rule.retryable)
       ? inner
       : found(RULES.NETWORK);
   }

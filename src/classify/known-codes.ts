@@ -46,9 +46,21 @@ const PROGRAMMING = /* @__PURE__ */ rule('programming', false);
 const CLIENT = /* @__PURE__ */ rule('client', false);
 const DB_TRANSIENT = /* @__PURE__ */ rule('database', true);
 const DB_PERMANENT = /* @__PURE__ */ rule('database', false);
+const RATE_LIMIT = /* @__PURE__ */ rule('rate-limit', true);
+/** A TLS certificate problem: a network-level failure that trying again never fixes. */
+const TLS_PERMANENT = /* @__PURE__ */ rule('network', false);
 
 /** Exported rules, so the classifier and the tables share the same objects. */
-export const RULES = /* @__PURE__ */ Object.freeze({ NETWORK, TIMEOUT, CANCELLED, PROGRAMMING, CLIENT, DB_TRANSIENT, DB_PERMANENT });
+export const RULES = /* @__PURE__ */ Object.freeze({
+  NETWORK,
+  TIMEOUT,
+  CANCELLED,
+  PROGRAMMING,
+  CLIENT,
+  DB_TRANSIENT,
+  DB_PERMANENT,
+  RATE_LIMIT,
+});
 
 const table = (entries: Record<string, CodeRule>): Readonly<Record<string, CodeRule>> =>
   Object.freeze(Object.assign(Object.create(null) as Record<string, CodeRule>, entries));
@@ -93,6 +105,16 @@ export const SYSTEM_CODES = /* @__PURE__ */ table({
   // axios
   ERR_NETWORK: NETWORK,
   ERR_CANCELED: CANCELLED,
+  // TLS certificates (Node / OpenSSL): the same certificate fails the same way next time
+  CERT_HAS_EXPIRED: TLS_PERMANENT,
+  CERT_NOT_YET_VALID: TLS_PERMANENT,
+  CERT_REVOKED: TLS_PERMANENT,
+  DEPTH_ZERO_SELF_SIGNED_CERT: TLS_PERMANENT,
+  SELF_SIGNED_CERT_IN_CHAIN: TLS_PERMANENT,
+  UNABLE_TO_GET_ISSUER_CERT: TLS_PERMANENT,
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: TLS_PERMANENT,
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: TLS_PERMANENT,
+  ERR_TLS_CERT_ALTNAME_INVALID: TLS_PERMANENT,
 });
 
 /** Any other `UND_ERR_*` code (checked after the HTTP status) is a network failure. */
@@ -200,6 +222,22 @@ export const NAMES = /* @__PURE__ */ table({
   MongoNetworkError: NETWORK,
   MongoNetworkTimeoutError: TIMEOUT,
   MongoServerSelectionError: NETWORK,
+  MaxRetriesPerRequestError: NETWORK, // ioredis: the server stayed unreachable
+  // AWS SDK v3 throttling (sent as HTTP 400; the SDK's own THROTTLING_ERROR_CODES)
+  BandwidthLimitExceeded: RATE_LIMIT,
+  EC2ThrottledException: RATE_LIMIT,
+  LimitExceededException: RATE_LIMIT,
+  PriorRequestNotComplete: RATE_LIMIT,
+  ProvisionedThroughputExceededException: RATE_LIMIT,
+  RequestLimitExceeded: RATE_LIMIT,
+  RequestThrottled: RATE_LIMIT,
+  RequestThrottledException: RATE_LIMIT,
+  SlowDown: RATE_LIMIT,
+  ThrottledException: RATE_LIMIT,
+  Throttling: RATE_LIMIT,
+  ThrottlingException: RATE_LIMIT,
+  TooManyRequestsException: RATE_LIMIT,
+  TransactionInProgressException: RATE_LIMIT,
 });
 
 /** Names of programming errors: a bug, never fixed by trying again. */

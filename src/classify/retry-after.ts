@@ -17,6 +17,48 @@ const get = (value: unknown, key: string): unknown => {
 
 const DELTA_SECONDS = /^\d+(?:\.\d+)?$/;
 
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const DAY = '(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)';
+const LONG_DAY = '(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)';
+const MON = '(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)';
+const TIME = '(\\d{2}):(\\d{2}):(\\d{2})';
+/** `Sun, 06 Nov 1994 08:49:37 GMT` */
+const IMF_FIXDATE = /* @__PURE__ */ new RegExp(`^${DAY}, (\\d{2}) ${MON} (\\d{4}) ${TIME} GMT$`);
+/** `Sunday, 06-Nov-94 08:49:37 GMT` (obsolete) */
+const RFC850 = /* @__PURE__ */ new RegExp(`^${LONG_DAY}, (\\d{2})-${MON}-(\\d{2}) ${TIME} GMT$`);
+/** `Sun Nov  6 08:49:37 1994` (obsolete; the day is space-padded) */
+const ASCTIME = /* @__PURE__ */ new RegExp(`^${DAY} ${MON} ([ \\d]\\d) ${TIME} (\\d{4})$`);
+
+const utc = (year: number, month: string, day: string, h: string, m: string, s: string): number => {
+  const d = Number(day);
+  const at = Date.UTC(year, MONTHS.indexOf(month), d, Number(h), Number(m), Number(s));
+  // reject impossible dates (31 Feb) and times (25:00:00) rather than let Date roll them over
+  const check = new Date(at);
+  return check.getUTCDate() === d && check.getUTCHours() === Number(h) && check.getUTCMinutes() === Number(m) && check.getUTCSeconds() === Number(s)
+    ? at
+    : Number.NaN;
+};
+
+/**
+ * An HTTP-date (RFC 9110 §5.6.7) in ms since the epoch, or NaN: the three forms only, always UTC
+ * (a local-time reading of the asctime form, as `Date.parse` does, would be off by the zone).
+ */
+function parseHttpDate(text: string, nowMs: number): number {
+  let m = IMF_FIXDATE.exec(text);
+  if (m !== null) return utc(Number(m[3]), m[2] as string, m[1] as string, m[4] as string, m[5] as string, m[6] as string);
+  m = ASCTIME.exec(text);
+  if (m !== null) return utc(Number(m[6]), m[1] as string, (m[2] as string).trim(), m[3] as string, m[4] as string, m[5] as string);
+  m = RFC850.exec(text);
+  if (m !== null) {
+    // a two-digit year more than 50 years ahead is the latest past year with those digits
+    const nowYear = new Date(nowMs).getUTCFullYear();
+    let year = Math.floor(nowYear / 100) * 100 + Number(m[3]);
+    if (year > nowYear + 50) year -= 100;
+    return utc(year, m[2] as string, m[1] as string, m[4] as string, m[5] as string, m[6] as string);
+  }
+  return Number.NaN;
+}
+
 /**
  * Parse a `Retry-After` header value into milliseconds from `nowMs` (the wall clock, since an
  * HTTP-date is wall-clock time). Delta-seconds may carry a fraction (`"1.5"` → 1500), as ky
@@ -36,11 +78,9 @@ export function parseRetryAfter(value: string, nowMs: number = Date.now()): numb
       const ms = Number(text) * 1000;
       return Number.isFinite(ms) ? Math.round(ms) : undefined;
     }
-    // Anything else numeric-looking ("-5", "1e3") is malformed; Date.parse would accept some of it.
-    if (/^[\d\s.+-]+$/i.test(text) || /^[+-]?\d+(?:\.\d+)?e/i.test(text)) return undefined;
-    const at = Date.parse(text);
-    if (Number.isNaN(at)) return undefined;
     const now = typeof nowMs === 'number' && Number.isFinite(nowMs) ? nowMs : Date.now();
+    const at = parseHttpDate(text, now);
+    if (Number.isNaN(at)) return undefined;
     const ms = at - now;
     return ms >= 0 ? ms : undefined;
   } catch {
@@ -105,25 +145,42 @@ export function retryAfterHeader(headers: unknown): string | undefined {
   return undefined;
 }
 
+/** The delay `error` itself carries (no `cause`). */
+function ownRetryAfter(error: unknown, nowMs: number): number | undefined {
+  const own = get(error, 'retryAfter');
+  if (typeof own === 'number' && Number.isFinite(own) && own >= 0) return own;
+  for (const headers of [get(error, 'headers'), get(get(error, 'response'), 'headers')]) {
+    const text = retryAfterHeader(headers);
+    if (text !== undefined) return parseRetryAfter(text, nowMs);
+  }
+  return undefined;
+}
+
+/** How deep `cause` chains are followed (as `classifyError` does). */
+const MAX_DEPTH = 8;
+
 /**
  * The server-given delay carried by `error`, in ms, or `undefined`. Looked up in order:
  * `error.retryAfter` (a number in ms, as on `HTTPError`, `RateLimitError` and
  * `CircuitOpenError`), then a `Retry-After` header on `error.headers` or
- * `error.response.headers`. `nowMs` is the wall clock used for HTTP-dates.
+ * `error.response.headers` — on the error, then along its `cause` chain (an `Error('…', {
+ * cause: http503 })` wrapper keeps the server's delay, as `classifyError` reports it). `nowMs`
+ * is the wall clock used for HTTP-dates.
  *
  * @example
  * retryAfterOf(new RateLimitError('slow down', { retryAfter: 2000 })); // 2000
  * retryAfterOf({ response: { headers: new Headers({ 'retry-after': '3' }) } }); // 3000
+ * retryAfterOf(new Error('upstream failed', { cause: new HTTPError(503, 'busy', { retryAfter: 300 }) })); // 300
  */
 export function retryAfterOf(error: unknown, nowMs: number = Date.now()): number | undefined {
   try {
-    const own = get(error, 'retryAfter');
-    if (typeof own === 'number') {
-      if (Number.isFinite(own) && own >= 0) return own;
-    }
-    for (const headers of [get(error, 'headers'), get(get(error, 'response'), 'headers')]) {
-      const text = retryAfterHeader(headers);
-      if (text !== undefined) return parseRetryAfter(text, nowMs);
+    let e = error;
+    for (let depth = 0; depth <= MAX_DEPTH && e !== null && (typeof e === 'object' || typeof e === 'function'); depth++) {
+      const ms = ownRetryAfter(e, nowMs);
+      if (ms !== undefined) return ms;
+      const next = get(e, 'cause');
+      if (next === e) break;
+      e = next;
     }
   } catch {
     // never throws

@@ -37,6 +37,10 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   try {
     if (first === undefined || first === '-h' || first === '--help' || first === 'help') {
       const topic = first === 'help' ? COMMANDS.find((c) => c.name === rest[0]) : undefined;
+      if (first === 'help' && rest.length > 0 && (topic === undefined || rest.length > 1)) {
+        const what = topic === undefined ? `unknown command ${JSON.stringify(rest[0])}` : `unexpected argument ${JSON.stringify(rest[1])}`;
+        throw new UsageError(`help: ${what} (commands: ${COMMANDS.map((c) => c.name).join(', ')})`);
+      }
       io.out(topic !== undefined ? commandHelp(topic) : mainHelp());
       if (first === undefined) {
         io.err('zenoo-retry: no command given; try `zenoo-retry demo`\n');
@@ -64,7 +68,10 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       io.err(`zenoo-retry: ${error.message}\nRun \`${help}\` for usage.\n`);
       return 2;
     }
-    const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    // A system error (e.g. `--svg` into a missing directory) is the user's to fix: its message is
+    // enough. Anything else is unexpected: the stack helps a bug report.
+    const system = error instanceof Error && typeof (error as { code?: unknown }).code === 'string' && typeof (error as { syscall?: unknown }).syscall === 'string';
+    const message = error instanceof Error ? (system ? error.message : (error.stack ?? error.message)) : String(error);
     io.err(`zenoo-retry: ${message}\n`);
     return 1;
   }

@@ -212,7 +212,7 @@ describe('BulkRetryManager: partialSuccessThreshold', () => {
     expect(result.failed.map((f) => f.index)).toEqual([9]);
     expect((error as Error).message).toMatch(/9 of 10 .*successRate 0\.9.*partialSuccessThreshold 1/);
     // like every library error it has a cause: the first failed operation's error
-    expect((error as Error).cause).toBe((result.failed[0] as { error: unknown }).error);
+    expect((error as Error).cause).toBe((result.failed[0] as unknown as { error: unknown }).error);
   });
 
   it('a success rate exactly at the threshold resolves; just below it rejects', async () => {

@@ -326,6 +326,23 @@ describe('entry (in process)', () => {
     expect(t.out.join('')).toContain('Usage: zenoo-retry plot [flags]');
   });
 
+  it('`help <unknown>` and `help <command> <extra>` are bad usage (exit 2), as `nope --help` is', async () => {
+    const t = io();
+    expect(await main(['help', 'nope'], t.io)).toBe(2);
+    expect(t.err.join('')).toContain('help: unknown command "nope"');
+    const u = io();
+    expect(await main(['help', 'demo', 'extra'], u.io)).toBe(2);
+    expect(u.err.join('')).toContain('unexpected argument "extra"');
+  });
+
+  it('a system error (a path that cannot be written) is reported in one line, exit 1', async () => {
+    const t = io();
+    expect(await main(['plot', '--svg', '/nonexistent-dir/x.svg'], t.io)).toBe(1);
+    const text = t.err.join('');
+    expect(text).toMatch(/ENOENT/);
+    expect(text).not.toMatch(/\n\s+at /);
+  });
+
   it('readVersion finds the package.json above the file', () => {
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
     expect(readVersion(new URL('../../src/cli/version.ts', import.meta.url).href)).toBe(pkg.version);
