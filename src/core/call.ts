@@ -340,7 +340,7 @@ export class Call<T> implements AbortSubscriber, DeadlineEntry {
     const openFor = this.breaker === undefined ? 0 : breakerOpenFor(this.breaker);
     if (openFor > wait) return this.finishWith(new CircuitOpenError({ retryAfter: openFor }), false, n);
     if (plan.timeout !== undefined && plan.clock.now() - this.start + wait >= plan.timeout) {
-      return this.finishWith(this.timeoutError(), false, n);
+      return this.finishWith(this.timeoutError(wait), false, n);
     }
     // 6. the shared budget
     if (plan.budget !== undefined && !budgetAllows(plan.budget)) {
@@ -359,7 +359,7 @@ export class Call<T> implements AbortSubscriber, DeadlineEntry {
           if (this.settled) return;
           // the hook took time: step 5 again, from now
           if (plan.timeout !== undefined && plan.clock.now() - this.start + wait >= plan.timeout) {
-            this.finishWith(this.timeoutError(), true);
+            this.finishWith(this.timeoutError(wait), true);
           } else if (this.sleep(wait)) this.run();
         });
         return false;
@@ -425,12 +425,10 @@ export class Call<T> implements AbortSubscriber, DeadlineEntry {
     return snapshot(n, this.plan.maxAttempts, this.lastError, nextDelay, elapsed, this.totalDelay);
   }
 
-  private timeoutError(): RetryTimeoutError {
-    return new RetryTimeoutError({
-      timeout: this.plan.timeout ?? 0,
-      attempts: this.attempt,
-      lastError: this.lastError,
-    });
+  /** `nextDelay`: the wait that would cross the deadline (step 5), when giving up early. */
+  private timeoutError(nextDelay?: number): RetryTimeoutError {
+    const init = { timeout: this.plan.timeout ?? 0, attempts: this.attempt, lastError: this.lastError };
+    return new RetryTimeoutError(nextDelay === undefined ? init : { ...init, nextDelay });
   }
 
   /** The total timeout expired (called by the deadline list, already unlinked). */

@@ -43,9 +43,16 @@ export class RetryTimeoutError extends RetryError {
   readonly attempts: number;
   /** The error of the latest failed attempt, `undefined` if none failed yet. */
   readonly lastError: unknown;
-  constructor(init: { timeout: number; attempts: number; lastError: unknown }) {
+  /**
+   * `nextDelay`: set when the call gave up early because the next wait would have ended past the
+   * deadline (SPEC §2 step 5); the message then says so instead of naming a time that never passed.
+   */
+  constructor(init: { timeout: number; attempts: number; lastError: unknown; nextDelay?: number }) {
+    const attempts = `${init.attempts} attempt${init.attempts === 1 ? '' : 's'}`;
     super(
-      `Timed out after ${init.timeout} ms and ${init.attempts} attempt${init.attempts === 1 ? '' : 's'}` +
+      (init.nextDelay === undefined
+        ? `Timed out after ${init.timeout} ms and ${attempts}`
+        : `Gave up after ${attempts}: the next wait (${Math.round(init.nextDelay)} ms) would end past the ${init.timeout} ms timeout`) +
         (init.lastError === undefined ? '' : `: ${describe(init.lastError)}`),
       init.lastError === undefined ? undefined : { cause: init.lastError },
     );
