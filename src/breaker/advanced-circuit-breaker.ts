@@ -120,20 +120,24 @@ function windowRules(o: Record<string, unknown>): WindowRules | undefined {
     throw new TypeError('`slidingWindow.maxAge` applies to count windows only (a time window expires by itself)');
   }
   const maxAge = checkNumber('slidingWindow.maxAge', or(w.maxAge, Infinity), { gt: 0, allowInfinity: true });
-  const minimumThroughput = positiveInt('minimumThroughput', or(o.minimumThroughput, d.minimumThroughput));
-  if (type === 'count' && minimumThroughput > size) {
-    throw new RangeError(
-      `\`minimumThroughput\` must be <= \`slidingWindow.size\` (${size}) for a count window, got ${minimumThroughput}`,
-    );
-  }
   if (failureRateThreshold === undefined && slowCallRateThreshold === undefined) {
     for (const key of ['slidingWindow', 'minimumThroughput'] as const) {
       if (o[key] !== undefined) {
         throw new TypeError(`\`${key}\` has no effect without \`failureRateThreshold\` or \`slowCallRateThreshold\``);
       }
     }
-    return undefined;
   }
+  // The default (10) never exceeds a smaller count window: only a value the caller gave can.
+  const minimumThroughput = positiveInt(
+    'minimumThroughput',
+    or(o.minimumThroughput, type === 'count' ? Math.min(d.minimumThroughput, size) : d.minimumThroughput),
+  );
+  if (type === 'count' && minimumThroughput > size) {
+    throw new RangeError(
+      `\`minimumThroughput\` must be <= \`slidingWindow.size\` (${size}) for a count window, got ${minimumThroughput}`,
+    );
+  }
+  if (failureRateThreshold === undefined && slowCallRateThreshold === undefined) return undefined;
   return Object.freeze({
     type,
     size,

@@ -394,3 +394,24 @@ describe('rate mode with windows that age (found by review)', () => {
     });
   }
 });
+
+describe('options that were never given are never blamed (found by review)', () => {
+  it('a count window smaller than the default minimumThroughput: the default shrinks to the size', async () => {
+    const clock = new ManualClock();
+    const b = new AdvancedCircuitBreaker({ failureRateThreshold: 0.5, slidingWindow: { type: 'count', size: 4 }, clock });
+    for (let i = 0; i < 4; i++) await b.execute(() => Promise.reject(new Error('x'))).catch(() => {});
+    expect(b.state).toBe('open');
+  });
+
+  it('a window without a rate threshold names the window, not minimumThroughput', () => {
+    expect(() => new AdvancedCircuitBreaker({ slidingWindow: { type: 'count', size: 5 } })).toThrow(
+      /`slidingWindow` has no effect without `failureRateThreshold`/,
+    );
+  });
+
+  it('a minimumThroughput the caller gave above the size is still refused', () => {
+    expect(() => new AdvancedCircuitBreaker({ failureRateThreshold: 0.5, minimumThroughput: 6, slidingWindow: { type: 'count', size: 5 } })).toThrow(
+      RangeError,
+    );
+  });
+});
