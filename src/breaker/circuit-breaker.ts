@@ -116,8 +116,14 @@ export class CircuitBreaker implements BreakerGuard {
   get retryAfter(): number {
     const s = this.#snapshot();
     if (s.state !== 'open') return 0;
-    const left = s.since + this.#recoveryMs - this.#clock.now();
-    return left > 0 ? left : 0;
+    let offset = 0;
+    try {
+      offset = typeof this.#store.timeOffset === 'function' ? this.#store.timeOffset() : 0;
+    } catch {
+      offset = 0;
+    }
+    const left = s.since + this.#recoveryMs - (this.#clock.now() + offset);
+    return left > 0 ? Math.min(left, this.#recoveryMs) : 0;
   }
 
   /**

@@ -215,6 +215,13 @@ export interface BreakerStore {
   read(): MaybePromise<BreakerSnapshot>;
 
   /**
+   * Optional, for stores whose times (`since`, transitions' `at`) are not on the breaker's clock
+   * (a Redis store on the server's clock): ms to add to the breaker clock's `now()` to get the
+   * store's time. Absent: the same clock.
+   */
+  timeOffset?(): number;
+
+  /**
    * Back to `closed` at `now` with every counter and the window cleared, `since = now`, and
    * `generation += 1` even if it was already closed (outcomes of calls admitted before the
    * reset are stale). Returns the transition made if the state was not `closed` (after

@@ -7,7 +7,7 @@ import {
   NO_TRANSITIONS,
   type Transition,
 } from '../breaker/store.js';
-import type { Clock } from '../core/clock.js';
+import { type Clock, realClock, unrefTimer } from '../core/clock.js';
 import { checkOneOf, optNumber } from '../core/validate.js';
 import { LOCAL_PERMIT_BASE, LocalBreaker } from './breaker-local.js';
 import { admission, parseReply, type RemoteView, rulesArgs, snapshot } from './breaker-reply.js';
@@ -61,6 +61,7 @@ export class RedisBreakerStore implements BreakerStore {
   readonly #serverTime: boolean;
   #fingerprint: string | undefined;
   #clock: Clock | undefined;
+  #flushTimer: unknown = undefined;
   #args: readonly string[] = [];
   #health: Health | undefined;
   #local: LocalBreaker | undefined;
@@ -156,6 +157,7 @@ export class RedisBreakerStore implements BreakerStore {
     const local = view.settleLocally(permit, outcome, this.#now());
     if (local !== undefined) {
       if (local === 'batched-refresh') void this.#refresh();
+      else if (local === 'batched') this.#flushLater();
       return this.#takeStash(NO_TRANSITIONS);
     }
     view.recording++;
@@ -167,6 +169,11 @@ export class RedisBreakerStore implements BreakerStore {
       (v) => done(v.transitions),
       () => done(NO_TRANSITIONS),
     );
+  }
+
+  /** Server time minus the breaker clock (0 with `time: 'breaker'`), as last measured. */
+  timeOffset(): number {
+    return this.#offset;
   }
 
   /** The shared state, settled (see `BreakerStore.read`). */
@@ -190,13 +197,29 @@ export class RedisBreakerStore implements BreakerStore {
     );
   }
 
+  /**
+   * A batch is sent with the next script run, and at the latest `syncInterval / 2` after its
+   * first success even if this process goes quiet (one unref'd timer at a time: it never keeps
+   * the process alive, so successes batched at exit are lost — they only lower a rate).
+   */
+  #flushLater(): void {
+    if (this.#flushTimer !== undefined) return;
+    // Real time, not the breaker's clock: it paces network traffic (and a breaker's clock need
+    // not schedule timers at all).
+    this.#flushTimer = realClock.setTimeout(() => {
+      this.#flushTimer = undefined;
+      if (!this.#onLocal && (this.#view as BreakerView).batched > 0) void this.#refresh();
+    }, Math.max(1, this.#o.syncInterval / 2));
+    unrefTimer(this.#flushTimer);
+  }
+
   /** One script run; the reply updates the view. Rejects on failure (the store is then on local state). */
   #send(op: string, permit = -1, outcome = ''): Promise<RemoteView> {
     const seq = ++this.#sent;
     const view = this.#view as BreakerView;
-    const [batchGen, batchCount] = view.takeBatch();
+    const [batchGen, batchCount, batchAge] = view.takeBatch(this.#now());
     const now = this.#serverTime ? '' : String(this.#now());
-    const args = [op, now, ...this.#args, String(permit), outcome, String(batchGen), String(batchCount)];
+    const args = [op, now, ...this.#args, String(permit), outcome, String(batchGen), String(batchCount), String(batchAge)];
     const run = () => script.run(this.#o.client, [this.key, this.windowKey], args).then(parseReply);
     return (this.#health as Health).run(run).then(
       (v) => {

@@ -101,11 +101,16 @@ export class BreakerView {
     return now - this.#pendingSince >= this.#ttl / 2 ? 'batched-refresh' : 'batched';
   }
 
-  /** The batched successes, handed to the next script run: `[generation, count]`. */
-  takeBatch(): [number, number] {
+  /** Successes waiting for the next script run. */
+  get batched(): number {
+    return this.#pendingCount;
+  }
+
+  /** The batched successes, handed to the next script run: `[generation, count, ms since the first]`. */
+  takeBatch(now: number): [number, number, number] {
     const count = this.#pendingCount;
     this.#pendingCount = 0;
-    return [count > 0 ? this.#pendingGen : -1, count];
+    return count > 0 ? [this.#pendingGen, count, Math.max(0, now - this.#pendingSince)] : [-1, 0, 0];
   }
 
   /** One frozen admission object per closed generation (no allocation on the fast path). */

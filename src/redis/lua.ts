@@ -20,7 +20,7 @@
  * 7 window type (`''` | `count` | `time`), 8 window size, 9 buckets, 10 maxAge (`inf`),
  * 11 minimumThroughput, 12 failureRateThreshold (`''`: unset), 13 slowCallRateThreshold,
  * 14 key TTL ms, 15 rules fingerprint, 16 permit, 17 outcome (`''`: none),
- * 18 generation of the deferred successes, 19 their count.
+ * 18 generation of the deferred successes, 19 their count, 20 ms since the first of them.
  *
  * Returns: state, generation, since, consecutiveFailures, calls, failures, slowCalls, probes,
  * probeSuccesses, admitted (0/1), retryAfter, now, rules mismatch (0/1), then one
@@ -43,7 +43,9 @@ local MAXAGE = tonumber(ARGV[10]) or math.huge
 local MT, FRT, SRT = tonumber(ARGV[11]), tonumber(ARGV[12]), tonumber(ARGV[13])
 local TTL, RULES = ARGV[14], ARGV[15]
 
-local h = redis.call('HMGET', S, 'st', 'gen', 'since', 'cf', 'calls', 'fails', 'slow', 'probes', 'ps', 'lpa', 'rules')
+local h = redis.call('HMGET', S, 'st', 'gen', 'since', 'cf', 'calls', 'fails', 'slow', 'probes', 'ps', 'lpa', 'rules', 'lfa')
+-- lfa: when the latest counted failure was recorded (deferred successes older than it keep the streak)
+local lfa = tonumber(h[12])
 local dirty = false
 local st, gen, since, cf, calls, fails, slow, probes, ps, lpa
 if h[1] then
@@ -138,7 +140,7 @@ end
 local function recordClosed(outcome)
   local failed = outcome == 'failure' or outcome == 'slow-failure'
   local isSlow = outcome == 'slow-success' or outcome == 'slow-failure'
-  if failed then cf = cf + 1 else cf = 0 end
+  if failed then cf, lfa = cf + 1, now else cf = 0 end
   dirty = true
   if WT == '' then
     calls = calls + 1
@@ -157,9 +159,13 @@ end
 
 -- successes this process deferred while the breaker was closed (same generation only)
 local pgen, pcount = tonumber(ARGV[18]), tonumber(ARGV[19]) or 0
+local pfirst = now - (tonumber(ARGV[20]) or 0)
 if pcount > 0 and st == 'closed' and pgen == gen then
   if WT == '' then
-    cf, calls, dirty = 0, calls + pcount, true
+    -- a failure recorded after the first deferred success (another process's, meanwhile) is
+    -- newer than it: the streak it started stands
+    if lfa == nil or lfa < pfirst then cf = 0 end
+    calls, dirty = calls + pcount, true
   else
     local n = pcount
     if WT == 'count' and n > WSIZE then n = WSIZE end
@@ -212,7 +218,8 @@ end
 
 if dirty then
   redis.call('HSET', S, 'st', st, 'gen', fmt(gen), 'since', fmt(since), 'cf', fmt(cf), 'calls', fmt(calls),
-    'fails', fmt(fails), 'slow', fmt(slow), 'probes', fmt(probes), 'ps', fmt(ps), 'lpa', fmt(lpa), 'rules', h[11] or RULES)
+    'fails', fmt(fails), 'slow', fmt(slow), 'probes', fmt(probes), 'ps', fmt(ps), 'lpa', fmt(lpa), 'rules', h[11] or RULES,
+    'lfa', fmt(lfa or 0))
   redis.call('PEXPIRE', S, TTL)
   if WT ~= '' then redis.call('PEXPIRE', W, TTL) end
 end
