@@ -145,7 +145,15 @@ export class Call<T> implements AbortSubscriber, DeadlineEntry {
       // Sync mode: no timer can fire while the thread is busy; step 5 guards every wait.
       if (plan.timeout !== undefined && sleepSync === undefined) deadlineList(plan.clock, plan.timeout).add(this, this.start);
     }
-    if (signal !== undefined) subscribe(signal, this);
+    if (signal !== undefined) {
+      // Already aborted (and someone records calls): settle now, as a call of 0 attempts.
+      if (signal.aborted) {
+        this.callerAborted = true;
+        this.finishWith(signal.reason, true);
+        return;
+      }
+      subscribe(signal, this);
+    }
     if (!resumed) safeHook(plan.budget, 'recordFirstAttempt');
   }
 

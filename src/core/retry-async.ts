@@ -110,7 +110,7 @@ export function execute<T>(plan: Plan, fn: Fn<T>, signal: AbortSignal | undefine
     if (plan.guarded && plan.policy.circuitBreaker === undefined && !watched()) {
       return new GuardedFirst(plan, fn).promise;
     }
-  } else if (signal.aborted) return Promise.reject(signal.reason);
+  } else if (signal.aborted && !plan.timed && !watched()) return Promise.reject(signal.reason);
   const call = new Call(plan, fn, signal, false);
   call.run();
   return call.promise;

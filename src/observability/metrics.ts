@@ -66,6 +66,7 @@ export class RetryMetrics implements MetricsSink {
   #calls = 0;
   #successes = 0;
   #attempts = 0;
+  #retries = 0;
   #delay = 0;
 
   /** @param options reserved; must be absent or `{}`. */
@@ -91,16 +92,19 @@ export class RetryMetrics implements MetricsSink {
   }
 
   /**
-   * Count one settled call. Called by the executor once per call; never throws. Values that
-   * cannot be right (attempts < 1, negative or non-finite times) are clamped (1 attempt, 0 ms).
+   * Count one settled call. Called by the executor once per call; never throws. A call may have
+   * made 0 attempts (an open breaker or an aborted signal stopped it before `fn` ran). Values
+   * that cannot be right (negative, fractional or non-finite attempts or times) are clamped to 0
+   * (attempts are rounded down).
    * @example metrics.recordCall({ succeeded: true, attempts: 2, duration: 1250, totalDelay: 1000 });
    */
   recordCall(call: CallRecord): void {
-    const attempts = call.attempts >= 1 && call.attempts < Infinity ? call.attempts : 1;
+    const attempts = call.attempts >= 0 && call.attempts < Infinity ? Math.floor(call.attempts) : 0;
     const delay = call.totalDelay > 0 && call.totalDelay < Infinity ? call.totalDelay : 0;
     this.#calls++;
     if (call.succeeded === true) this.#successes++;
     this.#attempts += attempts;
+    if (attempts > 1) this.#retries += attempts - 1;
     this.#delay += delay;
     this.#latency.record(call.duration);
   }
@@ -114,7 +118,7 @@ export class RetryMetrics implements MetricsSink {
    */
   getStats(): RetryStats {
     const calls = this.#calls;
-    const retries = this.#attempts - calls;
+    const retries = this.#retries;
     const errorsByCategory = {} as Record<ErrorCategory, number>;
     for (let i = 0; i < CATEGORIES.length; i++) {
       errorsByCategory[CATEGORIES[i] as ErrorCategory] = this.#errors[i] as number;
@@ -144,6 +148,7 @@ export class RetryMetrics implements MetricsSink {
     this.#calls = 0;
     this.#successes = 0;
     this.#attempts = 0;
+    this.#retries = 0;
     this.#delay = 0;
   }
 

@@ -5,7 +5,7 @@
  * background, never on a caller's path. The first success switches back (`'recovered'`) and
  * the store resynchronises (each store knows what that means for its state).
  */
-import { type Clock, realClock, unrefTimer } from '../core/clock.js';
+import { type Clock, realClock } from '../core/clock.js';
 import { emitStoreEvent, type RedisStoreEvent, type RedisStoreEventListener } from './events.js';
 
 /** Rejection of an operation that took longer than `timeout` ms. */
@@ -16,12 +16,16 @@ export class RedisTimeoutError extends Error {
   }
 }
 
-/** `promise`, rejected with `RedisTimeoutError` after `ms`; the timer is unref'd and always cleared. */
+/**
+ * `promise`, rejected with `RedisTimeoutError` after `ms`; the timer is always cleared when the
+ * operation settles. It is **ref'd** while the operation is pending: a Redis client that never
+ * answers (and holds nothing open) must still end in the timeout and the local fallback, not
+ * in the process quietly exiting in the middle of a call.
+ */
 export function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   let handle: unknown;
   const timeout = new Promise<never>((_, reject) => {
     handle = realClock.setTimeout(() => reject(new RedisTimeoutError(ms)), ms);
-    unrefTimer(handle);
   });
   return Promise.race([promise, timeout]).finally(() => realClock.clearTimeout(handle));
 }

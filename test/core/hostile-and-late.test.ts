@@ -321,3 +321,30 @@ describe('diagnostics: failure-only and retry-only subscribers see real elapsed 
     expect(seen).toEqual(['retry 0', 'retry 100', 'failure 200']);
   });
 });
+
+describe('a call whose signal was already aborted (found by review)', () => {
+  it('is a failed call of 0 attempts for metrics and the failure channel; fn never runs', async () => {
+    const { RetryMetrics } = await import('../../src/observability/metrics.js');
+    const metrics = new RetryMetrics();
+    const seen: number[] = [];
+    const onFailure = (m: unknown) => seen.push((m as { attempt: { number: number } }).attempt.number);
+    subscribe('zenoo-retry:failure', onFailure);
+    let calls = 0;
+    try {
+      const reason = new Error('already stopped');
+      const p = retryAsync(
+        () => {
+          calls++;
+          return 1;
+        },
+        { signal: AbortSignal.abort(reason), metrics },
+      );
+      await expect(p).rejects.toBe(reason);
+    } finally {
+      unsubscribe('zenoo-retry:failure', onFailure);
+    }
+    expect(calls).toBe(0);
+    expect(seen).toEqual([0]);
+    expect(metrics.getStats()).toMatchObject({ totalCalls: 1, failedCalls: 1, totalAttempts: 0, totalRetries: 0 });
+  });
+});

@@ -103,12 +103,12 @@ describe('RetryMetrics', () => {
     const m = new RetryMetrics();
     m.recordCall({ succeeded: true, attempts: Number.NaN, duration: -5, totalDelay: Number.POSITIVE_INFINITY });
     m.recordCall({ succeeded: false, attempts: 0, duration: Number.NaN, totalDelay: -1 });
+    m.recordCall({ succeeded: false, attempts: 2.5, duration: 1, totalDelay: 0 });
     expect(m.getStats()).toMatchObject({
-      totalCalls: 2,
-      totalAttempts: 2,
-      totalRetries: 0,
+      totalCalls: 3,
+      totalAttempts: 2, // NaN → 0, a real 0 (refused before fn ran), 2.5 → 2
+      totalRetries: 1,
       totalDelay: 0,
-      latency: { p50: 0, p95: 0, p99: 0, max: 0 },
     });
   });
 

@@ -3,6 +3,8 @@
  * the server's clock, a quiet process's batched success reaching Redis after failures that came
  * later, and batched successes of a process that went quiet never reaching Redis at all.
  */
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AdvancedCircuitBreaker } from '../../src/breaker/advanced-circuit-breaker.js';
 import { CircuitBreaker } from '../../src/breaker/circuit-breaker.js';
@@ -69,5 +71,19 @@ describe.skipIf(redis.skip)('RedisBreakerStore, found by review', () => {
     for (let i = 0; i < 4; i++) await busy.execute(fail).catch(() => {});
     const s = await busy.refresh();
     expect(s).toMatchObject({ state: 'closed', calls: 10, failures: 4 }); // 0.4 < 0.5
+  });
+});
+
+describe('a Redis client that never answers (no server needed)', () => {
+  it('the per-operation timeout keeps the process alive: the call settles through the local fallback', () => {
+    const src = (path: string) => JSON.stringify(fileURLToPath(new URL(path, import.meta.url)));
+    const script = `
+      import { RedisBreakerStore } from ${src('../../src/redis/breaker-store.ts')};
+      import { CircuitBreaker } from ${src('../../src/breaker/circuit-breaker.ts')};
+      const silent = { call: () => new Promise(() => {}) }; // holds nothing open, never answers
+      const breaker = new CircuitBreaker({ store: new RedisBreakerStore({ client: silent, name: 'p', timeout: 50 }) });
+      process.stdout.write(String(await breaker.execute(async () => 'ran')));`;
+    const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 20_000 });
+    expect(out).toBe('ran');
   });
 });
