@@ -5,12 +5,12 @@
  * MemoryBreakerStore, operation by operation.
  */
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MemoryBreakerStore } from '../../src/breaker/memory-store.js';
 import type { BreakerOutcome, BreakerRules, BreakerStore } from '../../src/breaker/store.js';
 import { RedisBreakerStore } from '../../src/redis/breaker-store.js';
 import { ManualClock } from '../breaker/helpers.js';
-import { deleteKeys, type NodeRedis, nodeRedis, redis, uniquePrefix } from './helpers.js';
+import { redis, suiteRedis } from './helpers.js';
 
 const outcomes: BreakerOutcome[] = ['success', 'failure', 'slow-success', 'slow-failure', 'ignored'];
 
@@ -77,25 +77,17 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
 const plain = (x: unknown) => JSON.parse(JSON.stringify(x));
 
 describe.skipIf(redis.skip)('RedisBreakerStore equals MemoryBreakerStore, operation by operation', () => {
-  let client: NodeRedis;
-  const prefix = uniquePrefix('equiv');
+  const r = suiteRedis('equiv');
+  const prefix = r.prefix;
   let n = 0;
 
-  beforeAll(async () => {
-    redis.require();
-    client = await nodeRedis();
-  });
-  afterAll(async () => {
-    await deleteKeys(client, prefix);
-    await client?.quit();
-  });
 
   it('for random rules and operation sequences', async () => {
     await fc.assert(
       fc.asyncProperty(rulesArb, fc.array(opArb, { minLength: 1, maxLength: 40 }), async (rules, ops) => {
         const clock = new ManualClock(10_000);
         const memory: BreakerStore = new MemoryBreakerStore();
-        const remote = new RedisBreakerStore({ client, name: `e${n++}`, prefix, time: 'breaker', syncInterval: 0 });
+        const remote = new RedisBreakerStore({ client: r.client, name: `e${n++}`, prefix, time: 'breaker', syncInterval: 0 });
         memory.configure({ rules, clock });
         remote.configure({ rules, clock });
         const permits: number[] = [];
@@ -123,7 +115,7 @@ describe.skipIf(redis.skip)('RedisBreakerStore equals MemoryBreakerStore, operat
           }
           expect(plain(await remote.read())).toEqual(plain(await memory.read()));
         } finally {
-          await client.del([remote.key, remote.windowKey]);
+          await r.client.del([remote.key, remote.windowKey]);
         }
       }),
       { numRuns: 150 },

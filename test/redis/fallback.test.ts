@@ -5,7 +5,7 @@
  * retryInterval ms and resumes the shared state when Redis answers.
  */
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { CircuitBreaker } from '../../src/breaker/circuit-breaker.js';
 import { retryAsync } from '../../src/core/retry-async.js';
 import { CircuitOpenError } from '../../src/errors/library-errors.js';
@@ -14,28 +14,20 @@ import { fromNodeRedis } from '../../src/redis/client-adapter.js';
 import type { RedisStoreEvent } from '../../src/redis/events.js';
 import { REDIS_CHANNEL_NAME } from '../../src/redis/events.js';
 import { ManualClock } from '../breaker/helpers.js';
-import { deleteKeys, FlakyClient, type NodeRedis, nodeRedis, redis, uniquePrefix } from './helpers.js';
+import { FlakyClient, redis, suiteRedis } from './helpers.js';
 
 const fail = () => {
   throw new Error('dependency down');
 };
 
 describe.skipIf(redis.skip)('RedisBreakerStore when Redis fails', () => {
-  let client: NodeRedis;
-  const prefix = uniquePrefix('fallback');
+  const r = suiteRedis('fallback');
+  const prefix = r.prefix;
   let n = 0;
 
-  beforeAll(async () => {
-    redis.require();
-    client = await nodeRedis();
-  });
-  afterAll(async () => {
-    await deleteKeys(client, prefix);
-    await client?.quit();
-  });
 
   const setup = (options: { failureThreshold?: number; timeout?: number; recoveryTimeout?: number } = {}) => {
-    const flaky = new FlakyClient(fromNodeRedis(client));
+    const flaky = new FlakyClient(fromNodeRedis(r.client));
     const clock = new ManualClock(1_000_000);
     const events: RedisStoreEvent[] = [];
     const store = new RedisBreakerStore({
@@ -115,7 +107,7 @@ describe.skipIf(redis.skip)('RedisBreakerStore when Redis fails', () => {
     expect(events[1]?.downtime).toBe(1000);
     await expect(breaker.execute(fail)).rejects.toThrow();
     await breaker.refresh();
-    const shared = await client.hGetAll(store.key);
+    const shared = await r.client.hGetAll(store.key);
     expect(shared.cf).toBe('1'); // the failure went to Redis
   });
 
@@ -165,7 +157,7 @@ describe.skipIf(redis.skip)('RedisBreakerStore when Redis fails', () => {
   });
 
   it('a throwing onEvent listener changes nothing', async () => {
-    const flaky = new FlakyClient(fromNodeRedis(client));
+    const flaky = new FlakyClient(fromNodeRedis(r.client));
     flaky.mode = 'error';
     const store = new RedisBreakerStore({
       client: flaky,

@@ -5,36 +5,28 @@
  */
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AdvancedCircuitBreaker } from '../../src/breaker/advanced-circuit-breaker.js';
 import { CircuitBreaker } from '../../src/breaker/circuit-breaker.js';
 import { RedisBreakerStore } from '../../src/redis/breaker-store.js';
-import { deleteKeys, type NodeRedis, nodeRedis, redis, uniquePrefix } from './helpers.js';
+import { redis, suiteRedis } from './helpers.js';
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 const ok = async () => 1;
 const fail = () => Promise.reject(new Error('down'));
 
 describe.skipIf(redis.skip)('RedisBreakerStore, found by review', () => {
-  let client: NodeRedis;
-  const prefix = uniquePrefix('review');
+  const r = suiteRedis('review');
+  const prefix = r.prefix;
   let n = 0;
   const fresh = () => `r${n++}`;
 
-  beforeAll(async () => {
-    redis.require();
-    client = await nodeRedis();
-  });
-  afterAll(async () => {
-    await deleteKeys(client, prefix);
-    await client?.quit();
-  });
 
   it('breaker.retryAfter is ms left on the breaker clock, not a server epoch time', async () => {
     const breaker = new CircuitBreaker({
       failureThreshold: 1,
       recoveryTimeout: 5000,
-      store: new RedisBreakerStore({ client, prefix, name: fresh() }), // time: 'server' (default)
+      store: new RedisBreakerStore({ client: r.client, prefix, name: fresh() }), // time: 'server' (default)
     });
     await breaker.execute(fail).catch(() => {});
     await sleep(20);
@@ -47,8 +39,8 @@ describe.skipIf(redis.skip)('RedisBreakerStore, found by review', () => {
   it("a quiet process's batched success does not wipe a streak other processes built after it", async () => {
     const name = fresh();
     const options = { failureThreshold: 3, recoveryTimeout: 60_000 };
-    const a = new CircuitBreaker({ ...options, store: new RedisBreakerStore({ client, prefix, name }) });
-    const b = new CircuitBreaker({ ...options, store: new RedisBreakerStore({ client, prefix, name, syncInterval: 10_000 }) });
+    const a = new CircuitBreaker({ ...options, store: new RedisBreakerStore({ client: r.client, prefix, name }) });
+    const b = new CircuitBreaker({ ...options, store: new RedisBreakerStore({ client: r.client, prefix, name, syncInterval: 10_000 }) });
     await a.refresh();
     await a.execute(ok); // batched by A (its view: closed, no streak)
     await b.execute(fail).catch(() => {});
@@ -63,8 +55,8 @@ describe.skipIf(redis.skip)('RedisBreakerStore, found by review', () => {
   it('successes batched by a process that then goes quiet reach Redis within syncInterval / 2', async () => {
     const name = fresh();
     const options = { failureRateThreshold: 0.5, minimumThroughput: 4, slidingWindow: { type: 'count' as const, size: 100 }, recoveryTimeout: 60_000 };
-    const quiet = new AdvancedCircuitBreaker({ ...options, store: new RedisBreakerStore({ client, prefix, name, syncInterval: 100 }) });
-    const busy = new AdvancedCircuitBreaker({ ...options, store: new RedisBreakerStore({ client, prefix, name, syncInterval: 0 }) });
+    const quiet = new AdvancedCircuitBreaker({ ...options, store: new RedisBreakerStore({ client: r.client, prefix, name, syncInterval: 100 }) });
+    const busy = new AdvancedCircuitBreaker({ ...options, store: new RedisBreakerStore({ client: r.client, prefix, name, syncInterval: 0 }) });
     await quiet.refresh();
     for (let i = 0; i < 6; i++) await quiet.execute(ok);
     await sleep(120); // the quiet process does nothing more

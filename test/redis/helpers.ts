@@ -7,6 +7,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { Redis } from 'ioredis';
 import { createClient } from 'redis';
+import { afterAll, beforeAll } from 'vitest';
 import { redisUrl, serviceOrSkip, tcpProbe } from '../helpers/services.js';
 
 /** Is the shared Redis there? (Skips the suites locally when not; fails them under CI.) */
@@ -34,6 +35,31 @@ export async function ioRedis(url = redisUrl): Promise<Redis> {
   client.on('error', () => {});
   await client.connect();
   return client;
+}
+
+/**
+ * A suite's node-redis client (connected before its tests) and a key prefix of its own (every
+ * key under it deleted after them). Read `client` inside tests and hooks, not at collection.
+ */
+export function suiteRedis(tag: string): { readonly client: NodeRedis; readonly prefix: string } {
+  const prefix = uniquePrefix(tag);
+  let client: NodeRedis | undefined;
+  beforeAll(async () => {
+    redis.require();
+    client = await nodeRedis();
+  });
+  afterAll(async () => {
+    if (client === undefined) return;
+    await deleteKeys(client, prefix);
+    await client.quit();
+  });
+  return {
+    get client(): NodeRedis {
+      if (client === undefined) throw new Error('suiteRedis: the client is connected in beforeAll');
+      return client;
+    },
+    prefix,
+  };
 }
 
 /** Delete every key under `prefix`. */
