@@ -8,8 +8,10 @@ export interface AttemptContext {
   /** 1-based attempt number. */
   readonly attempt: number;
   /**
-   * Aborted when this attempt should stop: the call's `signal` aborted, the total `timeout`
-   * expired, or `attemptTimeout` elapsed. Created on first access (free when unused).
+   * Aborted when this attempt should stop while it runs: the call's `signal` aborted, the total
+   * `timeout` expired, or `attemptTimeout` elapsed. An attempt that already ended (succeeded or
+   * failed) is never aborted afterwards. Created on first access (free when unused); the same
+   * rule holds whenever it is first read.
    */
   readonly signal: AbortSignal;
 }

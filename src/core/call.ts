@@ -346,7 +346,7 @@ export class Call<T> implements AbortSubscriber, DeadlineEntry {
     if (!(wait >= 0)) wait = 0;
     // (step 2 again) the breaker this failure opened would still refuse after the wait: end now
     const openFor = this.breaker === undefined ? 0 : breakerOpenFor(this.breaker);
-    if (openFor > wait) return this.finishWith(new CircuitOpenError({ retryAfter: openFor }), false, n);
+    if (openFor > wait) return this.finishWith(new CircuitOpenError({ retryAfter: openFor, cause: error }), false, n);
     if (plan.timeout !== undefined && plan.clock.now() - this.start + wait >= plan.timeout) {
       return this.finishWith(this.timeoutError(wait), false, n);
     }
@@ -471,23 +471,23 @@ export class Call<T> implements AbortSubscriber, DeadlineEntry {
    */
   private endRunning(error: unknown): void {
     const n = this.attempt;
-    if (n > this.ended && this.breaker !== undefined) this.endAttempt(n, false, error);
+    if (n > this.ended) this.endAttempt(n, false, error);
   }
 
+  /** Stop the attempt that is running, if one is: its signal aborts (now, or when first read). */
   private abortAttempt(reason: unknown): void {
     const current = this.current;
-    if (current !== undefined && current.attempt === this.attempt) current.abort(reason);
+    if (current !== undefined && current.attempt === this.attempt && this.attempt > this.ended) current.abort(reason);
   }
 
   /**
    * Why attempt `n`'s signal, first read only now, must already be aborted — or NOT_ABORTED.
-   * An attempt that is over stops with its own error (or the call's outcome); a running one
-   * with the caller's reason if the caller already aborted.
+   * One rule, whenever the signal is read: it is aborted when that attempt was told to stop
+   * while it ran (a timeout, the caller's abort — recorded on its context by `abortAttempt`),
+   * never merely because it ended. Here: a running attempt whose caller already aborted.
    */
   lateReason(n: number): unknown {
-    if (n <= this.ended) return this.errors?.[n - 1] ?? this.reason;
-    if (this.settled) return this.reason;
-    if (this.signal?.aborted) return this.signal.reason;
+    if (n > this.ended && this.signal?.aborted) return this.signal.reason;
     return NOT_ABORTED;
   }
 

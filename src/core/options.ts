@@ -233,6 +233,8 @@ interface Memo {
   readonly attemptTimeout: number | undefined;
   /** The policy's fields the plan was made from (JavaScript callers can reassign them). */
   readonly strategy: RetryStrategy;
+  /** The strategy's own maxAttempts (a custom strategy may change it). */
+  readonly strategyMaxAttempts: number;
   readonly policyTimeout: number | undefined;
   readonly retryCondition: RetryPolicy['retryCondition'];
   readonly plan: Plan;
@@ -254,8 +256,9 @@ const plainValues = (o: RetryOptions): boolean =>
 
 /** `compile(options)` for `retryAsync`, reusing the plan of the previous call with the same plain values. */
 export function compileCall(options: RetryOptions | undefined): Plan {
+  if (options === null) return compile(options); // a TypeError, as always
   const o = options ?? EMPTY;
-  if (typeof o !== 'object' || o === null || !plainValues(o)) return compile(options);
+  if (typeof o !== 'object' || !plainValues(o)) return compile(options);
   if (o.policy !== undefined && !(o.policy instanceof RetryPolicy)) return compile(options);
   const policy = o.policy ?? getDefaultPolicy();
   const m = memos.get(policy);
@@ -268,6 +271,7 @@ export function compileCall(options: RetryOptions | undefined): Plan {
     m.maxDelay === o.maxDelay &&
     m.backoffMultiplier === o.backoffMultiplier &&
     m.strategy === policy.strategy &&
+    m.strategyMaxAttempts === policy.strategy.maxAttempts &&
     m.policyTimeout === policy.timeout &&
     m.retryCondition === policy.retryCondition
   ) {
@@ -284,6 +288,7 @@ export function compileCall(options: RetryOptions | undefined): Plan {
       timeout: o.timeout,
       attemptTimeout: o.attemptTimeout,
       strategy: policy.strategy,
+      strategyMaxAttempts: policy.strategy.maxAttempts,
       policyTimeout: policy.timeout,
       retryCondition: policy.retryCondition,
       plan,

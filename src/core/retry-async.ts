@@ -128,7 +128,7 @@ export function executeMaybeSync<T>(
   signal: AbortSignal | undefined,
   sleepSync: (ms: number) => void,
 ): T | Promise<T> {
-  if (signal?.aborted) throw signal.reason;
+  if (signal?.aborted && !plan.timed && !watched()) throw signal.reason;
   const call = new Call(plan, fn, signal, false, sleepSync);
   call.run();
   if (call.outcome === 1) return call.result as T;

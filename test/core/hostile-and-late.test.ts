@@ -348,3 +348,125 @@ describe('a call whose signal was already aborted (found by review)', () => {
     expect(metrics.getStats()).toMatchObject({ totalCalls: 1, failedCalls: 1, totalAttempts: 0, totalRetries: 0 });
   });
 });
+
+describe('regressions found by the second review', () => {
+  it('sync retry: a pre-aborted signal is recorded as a failed call of 0 attempts too', async () => {
+    const { retry } = await import('../../src/decorators/wrappers.js');
+    const { RetryMetrics } = await import('../../src/observability/metrics.js');
+    const metrics = new RetryMetrics();
+    const reason = new Error('stopped');
+    const wrapped = retry({ metrics, signal: AbortSignal.abort(reason) })(() => 1);
+    expect(() => wrapped()).toThrow(reason);
+    expect(metrics.getStats()).toMatchObject({ totalCalls: 1, failedCalls: 1, totalAttempts: 0 });
+  });
+
+  it('retryAsync(fn, null) is a TypeError whatever ran before', async () => {
+    await retryAsync(() => 1);
+    expect(() => retryAsync(() => 1, null as never)).toThrow(/options must be an object/);
+  });
+
+  it("the plan memo sees a custom strategy's maxAttempts change", async () => {
+    const strategy = { maxAttempts: 2, getDelay: () => 0, calculateDelay: () => 0, shouldRetry: () => true, delays: () => [] };
+    const policy = new RetryPolicy({ strategy: strategy as never });
+    const attempts = async () => {
+      let n = 0;
+      await retryAsync(
+        () => {
+          n++;
+          throw new ConnectionError('x');
+        },
+        { policy },
+      ).catch(() => {});
+      return n;
+    };
+    expect(await attempts()).toBe(2);
+    strategy.maxAttempts = 4;
+    expect(await attempts()).toBe(4);
+  });
+
+  it('a caller abort during the wait does not abort the signal of the attempt that already failed', async () => {
+    const clock = new VirtualClock();
+    const controller = new AbortController();
+    let first: AbortSignal | undefined;
+    const p = retryAsync(
+      (ctx) => {
+        first = ctx.signal;
+        throw new ConnectionError('x');
+      },
+      { clock, policy: fixed(100, 3), signal: controller.signal },
+    );
+    const outcome = p.catch((e: unknown) => e);
+    await flush(); // attempt 1 failed; the call waits 100 ms
+    controller.abort('stop');
+    expect(await outcome).toBe('stop');
+    expect(first?.aborted).toBe(false);
+  });
+
+  it("an attempt's signal aborts only if that attempt was told to stop while it ran, whenever it is read", async () => {
+    const clock = new VirtualClock();
+    const controller = new AbortController();
+    const contexts: { signal: AbortSignal }[] = [];
+    let early: AbortSignal | undefined;
+    const p = retryAsync(
+      (ctx) => {
+        contexts.push(ctx);
+        if (ctx.attempt === 1) {
+          early = ctx.signal;
+          throw new ConnectionError('x'); // ends normally (a failure)
+        }
+        return new Promise(() => {}); // attempt 2 hangs until the caller aborts
+      },
+      { clock, policy: fixed(100, 3), signal: controller.signal },
+    );
+    const outcome = p.catch((e: unknown) => e);
+    await flush();
+    expect(early?.aborted).toBe(false); // the caller has not aborted yet; attempt 1 simply failed
+    await clock.advance(100); // attempt 2 starts
+    controller.abort('stop');
+    expect(await outcome).toBe('stop');
+    expect(early?.aborted).toBe(false); // attempt 1 had ended: nothing to stop
+    expect(contexts[1]?.signal.aborted).toBe(true); // attempt 2 was running: stopped, read late
+    expect(contexts[1]?.signal.reason).toBe('stop');
+  });
+
+  it('a successful attempt read late is not aborted', async () => {
+    let ctx: { signal: AbortSignal } | undefined;
+    await retryAsync(
+      (c) => {
+        ctx = c;
+        return 'ok';
+      },
+      { policy: fixed(0, 2), onRetry: () => {} },
+    );
+    expect(ctx?.signal.aborted).toBe(false);
+  });
+
+  it('an early CircuitOpenError carries the failed attempt’s error as its cause', async () => {
+    const { CircuitBreaker } = await import('../../src/breaker/circuit-breaker.js');
+    const clock = new VirtualClock();
+    const breaker = new CircuitBreaker({ failureThreshold: 1, recoveryTimeout: 10_000, clock });
+    const down = new Error('db down');
+    const error = await retryAsync(() => Promise.reject(down), { clock, policy: fixed(100, 3), circuitBreaker: breaker }).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toMatchObject({ name: 'CircuitOpenError', retryAfter: 10_000 });
+    expect((error as Error).cause).toBe(down);
+  });
+
+  it('an attempt abandoned at the total timeout counts as a failure for AdaptiveStrategy, breaker or not', async () => {
+    const { AdaptiveStrategy } = await import('../../src/strategies/adaptive.js');
+    const clock = new VirtualClock();
+    const strategy = new AdaptiveStrategy({ maxAttempts: 2, baseDelay: 10 });
+    let finish: (v: string) => void = () => {};
+    const p = retryAsync(() => new Promise<string>((resolve) => (finish = resolve)), {
+      clock,
+      policy: new RetryPolicy({ strategy }),
+      timeout: 50,
+    }).catch((e: unknown) => e);
+    await clock.advance(50);
+    expect(await p).toBeInstanceOf(RetryTimeoutError);
+    finish('late'); // the abandoned attempt's late success is ignored
+    await flush();
+    expect(strategy.getSuccessRate()).toBe(0);
+  });
+});
