@@ -131,6 +131,11 @@ export class RetryPolicy {
     checkObject('overrides', overrides);
     const merged = this.toOptions() as Record<string, unknown>;
     for (const [k, v] of Object.entries(overrides)) if (v !== undefined) merged[k] = v;
-    return new RetryPolicy(merged as RetryPolicyOptions);
+    return makePolicy(merged as RetryPolicyOptions);
   }
+}
+
+/** `new RetryPolicy(options)`, outside the class body so that the class keeps its `name` (see strategies). */
+function makePolicy(options: RetryPolicyOptions): RetryPolicy {
+  return new RetryPolicy(options);
 }

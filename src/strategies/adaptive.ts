@@ -146,7 +146,7 @@ export class AdaptiveStrategy extends BaseStrategy<AdaptiveStrategyOptions> {
       );
     }
     this.#window = new OutcomeWindow(this.adaptationWindow);
-    if (new.target === AdaptiveStrategy) Object.freeze(this);
+    if (isExact(new.target)) Object.freeze(this);
   }
 
   protected get jitterBase(): number {
@@ -270,4 +270,13 @@ export class AdaptiveStrategy extends BaseStrategy<AdaptiveStrategyOptions> {
       random: this.random,
     };
   }
+}
+
+/**
+ * Constructed as this very class (a subclass freezes itself). Outside the class body on purpose:
+ * a class that names itself inside its body is emitted as `var X = class _X`, and its `name`
+ * becomes `_X`.
+ */
+function isExact(target: unknown): boolean {
+  return target === AdaptiveStrategy;
 }

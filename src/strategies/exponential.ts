@@ -66,7 +66,7 @@ export class ExponentialBackoffStrategy extends BaseStrategy<ExponentialBackoffO
     this.baseDelay = optNumber('baseDelay', options.baseDelay, d.baseDelay, { min: 0 });
     this.multiplier = optNumber('multiplier', options.multiplier, d.multiplier, { gt: 0 });
     this.maxDelay = optNumber('maxDelay', options.maxDelay, d.maxDelay, { min: 0 });
-    if (new.target === ExponentialBackoffStrategy) Object.freeze(this);
+    if (isExact(new.target)) Object.freeze(this);
   }
 
   protected get jitterBase(): number {
@@ -129,4 +129,13 @@ export class ExponentialBackoffStrategy extends BaseStrategy<ExponentialBackoffO
       random: this.random,
     };
   }
+}
+
+/**
+ * Constructed as this very class (a subclass freezes itself). Outside the class body on purpose:
+ * a class that names itself inside its body is emitted as `var X = class _X`, and its `name`
+ * becomes `_X`.
+ */
+function isExact(target: unknown): boolean {
+  return target === ExponentialBackoffStrategy;
 }

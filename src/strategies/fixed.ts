@@ -57,7 +57,7 @@ export class FixedDelayStrategy extends BaseStrategy<FixedDelayOptions> {
     super('FixedDelayStrategy', options, KNOWN, FIXED_DEFAULTS);
     this.delay = optNumber('delay', options.delay, FIXED_DEFAULTS.delay, { min: 0 });
     this.maxDelay = this.delay;
-    if (new.target === FixedDelayStrategy) Object.freeze(this);
+    if (isExact(new.target)) Object.freeze(this);
   }
 
   protected get jitterBase(): number {
@@ -116,4 +116,13 @@ export class FixedDelayStrategy extends BaseStrategy<FixedDelayOptions> {
       random: this.random,
     };
   }
+}
+
+/**
+ * Constructed as this very class (a subclass freezes itself). Outside the class body on purpose:
+ * a class that names itself inside its body is emitted as `var X = class _X`, and its `name`
+ * becomes `_X`.
+ */
+function isExact(target: unknown): boolean {
+  return target === FixedDelayStrategy;
 }

@@ -36,9 +36,15 @@ export function applyJitter(
   previousDelay: number | undefined,
   maxDelay: number,
 ): number {
+  if (type !== 'full' && type !== 'equal' && type !== 'decorrelated') {
+    throw new TypeError(`\`jitterType\` must be 'full', 'equal' or 'decorrelated', got ${typeof type === 'string' ? JSON.stringify(type) : String(type)}`);
+  }
   let r = random();
   if (!(r >= 0)) r = 0;
   else if (r > 1) r = 1;
+  // The callers pass min(delay, maxDelay); a direct caller may not: keep the result in [0, maxDelay].
+  if (!(capped >= 0)) capped = 0;
+  if (capped > maxDelay) capped = maxDelay >= 0 ? maxDelay : 0;
   if (type === 'full') return r * capped;
   if (type === 'equal') {
     const half = capped / 2;

@@ -65,7 +65,7 @@ export class LinearBackoffStrategy extends BaseStrategy<LinearBackoffOptions> {
     this.baseDelay = optNumber('baseDelay', options.baseDelay, d.baseDelay, { min: 0 });
     this.increment = optNumber('increment', options.increment, d.increment, { min: 0 });
     this.maxDelay = optNumber('maxDelay', options.maxDelay, d.maxDelay, { min: 0 });
-    if (new.target === LinearBackoffStrategy) Object.freeze(this);
+    if (isExact(new.target)) Object.freeze(this);
   }
 
   protected get jitterBase(): number {
@@ -120,4 +120,13 @@ export class LinearBackoffStrategy extends BaseStrategy<LinearBackoffOptions> {
       random: this.random,
     };
   }
+}
+
+/**
+ * Constructed as this very class (a subclass freezes itself). Outside the class body on purpose:
+ * a class that names itself inside its body is emitted as `var X = class _X`, and its `name`
+ * becomes `_X`.
+ */
+function isExact(target: unknown): boolean {
+  return target === LinearBackoffStrategy;
 }

@@ -74,3 +74,23 @@ describe('jitter (AWS "Exponential Backoff And Jitter")', () => {
     expect(applyJitter('decorrelated', 8000, r(1), 1000, 100_000, 60_000)).toBe(60_000);
   });
 });
+
+describe('applyJitter called directly (found by review)', () => {
+  it('an unknown jitter type is a TypeError naming it', () => {
+    for (const type of ['none', 'Full', undefined]) {
+      expect(() => applyJitter(type as never, 1000, () => 0.5, 100, undefined, 60_000)).toThrow(/`jitterType` must be/);
+    }
+  });
+
+  it('stays in [0, maxDelay] whatever `capped` is', () => {
+    for (const type of ['full', 'equal', 'decorrelated'] as const) {
+      for (const capped of [5000, Number.POSITIVE_INFINITY, -10, Number.NaN]) {
+        for (const r of [0, 0.5, 0.999]) {
+          const d = applyJitter(type, capped, () => r, 100, undefined, 1000);
+          expect(d, `${type} ${capped} ${r}`).toBeGreaterThanOrEqual(0);
+          expect(d, `${type} ${capped} ${r}`).toBeLessThanOrEqual(1000);
+        }
+      }
+    }
+  });
+});
