@@ -24,7 +24,15 @@ class Subscribers {
       this.attached = false; // a `once` listener is gone after it ran
       const subscribers = [...this.set];
       this.set.clear();
-      for (const s of subscribers) s.onSignalAbort(signal.reason);
+      let failure: { error: unknown } | undefined;
+      for (const s of subscribers) {
+        try {
+          s.onSignalAbort(signal.reason);
+        } catch (error) {
+          failure ??= { error }; // every subscriber hears of the abort; the first throw is reported after
+        }
+      }
+      if (failure !== undefined) throw failure.error;
     };
   }
 }

@@ -179,6 +179,20 @@ export class Call<T> implements AbortSubscriber, DeadlineEntry {
     }
   }
 
+  /**
+   * Run `step` from a promise callback or a timer: whatever it throws (a custom clock, a
+   * strategy hook) settles the call with that error instead of leaving it pending. Returns what
+   * `step` returned, false if it threw.
+   */
+  private guard(step: () => boolean | void): boolean {
+    try {
+      return step() === true;
+    } catch (internal) {
+      this.finishWith(internal, true);
+      return false;
+    }
+  }
+
   private loop(): void {
     while (!this.settled) {
       const breaker = this.breaker;
@@ -197,7 +211,7 @@ export class Call<T> implements AbortSubscriber, DeadlineEntry {
           (permit as PromiseLike<unknown>).then(
             (p) => {
               if (this.settled) releasePermit(breaker, p);
-              else if (this.begin(p)) this.run();
+              else if (this.guard(() => this.begin(p))) this.run();
             },
             (error: unknown) => this.finishWith(error, true),
           );
@@ -217,11 +231,9 @@ export class Call<T> implements AbortSubscriber, DeadlineEntry {
       const snap = this.snap(n, 0);
       safeHook(plan.events, 'onRetryStart', snap);
       publish(attemptChannel, { attempt: snap });
-      if (this.settled) {
-        // the hook aborted the caller's signal: this attempt must not start
-        if (this.breaker !== undefined) releasePermit(this.breaker, permit);
-        return false;
-      }
+      // The hook aborted the caller's signal: this attempt must not start (its permit was
+      // already released when the abort ended it).
+      if (this.settled) return false;
     }
     if (this.breaker !== undefined || plan.attemptTimeout !== undefined) this.attemptStart = plan.clock.now();
     if (plan.attemptTimeout !== undefined && this.sleepSync === undefined) {
@@ -241,7 +253,7 @@ export class Call<T> implements AbortSubscriber, DeadlineEntry {
     if (pending) {
       if (this.sleepSync !== undefined) this.goAsync();
       Promise.resolve(result as PromiseLike<T>).then(
-        (value) => this.succeeded(value, n),
+        (value) => this.guard(() => this.succeeded(value, n)),
         (error: unknown) => {
           if (this.failed(error, n)) this.run();
         },
@@ -270,7 +282,13 @@ export class Call<T> implements AbortSubscriber, DeadlineEntry {
         // a breaker never breaks a call
       }
     }
-    if (plan.adaptive && !this.callerAborted) (plan.strategy as unknown as { recordOutcome(ok: boolean): void }).recordOutcome(ok);
+    if (plan.adaptive && !this.callerAborted) {
+      try {
+        (plan.strategy as unknown as { recordOutcome(ok: boolean): void }).recordOutcome(ok);
+      } catch {
+        // a strategy's learning never breaks a call
+      }
+    }
     return true;
   }
 
@@ -280,10 +298,14 @@ export class Call<T> implements AbortSubscriber, DeadlineEntry {
     this.cleanup();
     const plan = this.plan;
     if (this.timed) {
-      const snap = this.snap(n, 0);
-      safeHook(plan.events, 'onRetrySuccess', snap);
-      publish(successChannel, { attempt: snap });
-      this.record(true);
+      try {
+        const snap = this.snap(n, 0);
+        safeHook(plan.events, 'onRetrySuccess', snap);
+        publish(successChannel, { attempt: snap });
+        this.record(true);
+      } catch {
+        // reporting (a custom clock read for `elapsed`) never changes the outcome
+      }
     }
     this.resolve(value);
   }
@@ -366,9 +388,10 @@ export class Call<T> implements AbortSubscriber, DeadlineEntry {
         hook.then(() => {
           if (this.settled) return;
           // the hook took time: step 5 again, from now
-          if (plan.timeout !== undefined && plan.clock.now() - this.start + wait >= plan.timeout) {
-            this.finishWith(this.timeoutError(wait), true);
-          } else if (this.sleep(wait)) this.run();
+          const late = this.guard(() => plan.timeout !== undefined && plan.clock.now() - this.start + wait >= plan.timeout);
+          if (this.settled) return;
+          if (late) this.finishWith(this.timeoutError(wait), true);
+          else if (this.guard(() => this.sleep(wait))) this.run();
         });
         return false;
       }
@@ -394,8 +417,9 @@ export class Call<T> implements AbortSubscriber, DeadlineEntry {
   }
 
   /**
-   * Settle with `error`. `counted`: a failed attempt `n` that still gets its
-   * onRetryFailure event; `exceeded`: attempts ran out.
+   * Settle with `error`. Unless `beforeAttempt` (the call ends from outside: abort, timeout, an
+   * open breaker before an attempt), attempt `n` (> 0) is the one that failed and still gets
+   * its onRetryFailure event; `exceeded`: attempts ran out.
    */
   private finishWith(error: unknown, beforeAttempt: boolean, n = 0, exceeded = false): false {
     if (this.settled) return false;
@@ -404,14 +428,18 @@ export class Call<T> implements AbortSubscriber, DeadlineEntry {
     this.cleanup();
     const plan = this.plan;
     if (this.timed || failureChannel?.hasSubscribers) {
-      const events = plan.events;
-      if (n > 0 && !beforeAttempt) {
-        const snap = this.snap(n, 0);
-        safeHook(events, 'onRetryFailure', snap);
-        if (exceeded) safeHook(events, 'onMaxRetriesExceeded', snap);
+      try {
+        const events = plan.events;
+        if (n > 0 && !beforeAttempt) {
+          const snap = this.snap(n, 0);
+          safeHook(events, 'onRetryFailure', snap);
+          if (exceeded) safeHook(events, 'onMaxRetriesExceeded', snap);
+        }
+        publish(failureChannel, { attempt: this.snap(this.attempt, 0), error });
+        this.record(false);
+      } catch {
+        // reporting (a custom clock read for `elapsed`) never changes the outcome
       }
-      publish(failureChannel, { attempt: this.snap(this.attempt, 0), error });
-      this.record(false);
     }
     this.reject(error);
     return false;
@@ -459,9 +487,12 @@ export class Call<T> implements AbortSubscriber, DeadlineEntry {
   onSignalAbort(reason: unknown): void {
     if (this.settled) return;
     this.callerAborted = true;
-    this.abortAttempt(reason);
-    this.endRunning(reason);
-    this.finishWith(reason, true);
+    try {
+      this.abortAttempt(reason);
+      this.endRunning(reason);
+    } finally {
+      this.finishWith(reason, true);
+    }
   }
 
   /**

@@ -74,7 +74,19 @@ export function takeAmbient(signal: AbortSignal): { signal: AbortSignal; dispose
 /** Dispose `dispose` when `out` settles (a thenable) or now. @internal */
 export function disposeAfter<R>(out: R, dispose: () => void): R {
   if (dispose === noop) return out;
-  if (isThenable(out)) return out.finally(dispose) as R;
+  if (isThenable(out)) {
+    // any thenable (not every one has `finally`)
+    return (out as PromiseLike<unknown>).then(
+      (value) => {
+        dispose();
+        return value;
+      },
+      (error: unknown) => {
+        dispose();
+        throw error;
+      },
+    ) as R;
+  }
   dispose();
   return out;
 }

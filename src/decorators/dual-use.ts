@@ -137,7 +137,8 @@ const nameOf = (key: unknown, fallback: string): string =>
 /** `class X {}` (a legacy class decorator is called with the class alone, like the higher-order use). */
 const isClass = (fn: unknown): boolean => {
   try {
-    return typeof fn === 'function' && /^class[\s{]/.test(Function.prototype.toString.call(fn));
+    // `class X {`, `class {`, `class X extends Y {` — not a method named `class` (`class () {}`)
+    return typeof fn === 'function' && /^class(?:\s+[\w$]+)?(?:\s+extends\b[^{]*)?\s*\{/.test(Function.prototype.toString.call(fn));
   } catch {
     return false;
   }

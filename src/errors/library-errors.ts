@@ -1,11 +1,16 @@
 import { RetryError } from './retry-error.js';
 
 const describe = (error: unknown): string => {
-  if (error instanceof Error) return `${error.name}: ${error.message}`;
   try {
+    if (error instanceof Error) return `${error.name}: ${error.message}`;
     return String(error);
   } catch {
-    return Object.prototype.toString.call(error);
+    // a Proxy or an object whose getters throw: describe it without touching it again
+    try {
+      return Object.prototype.toString.call(error);
+    } catch {
+      return '[unprintable error]';
+    }
   }
 };
 

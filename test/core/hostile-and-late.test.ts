@@ -470,3 +470,87 @@ describe('regressions found by the second review', () => {
     expect(strategy.getSuccessRate()).toBe(0);
   });
 });
+
+describe('found by the review of the session diff', () => {
+  it('an abort from onRetryStart releases the half-open permit once (no extra probe slot)', async () => {
+    const { AdvancedCircuitBreaker } = await import('../../src/breaker/advanced-circuit-breaker.js');
+    const clock = new VirtualClock();
+    const breaker = new AdvancedCircuitBreaker({ failureThreshold: 1, recoveryTimeout: 100, halfOpenMaxCalls: 2, clock });
+    await breaker.execute(() => Promise.reject(new Error('x'))).catch(() => {});
+    await clock.advance(100); // half-open: two probe slots
+    const hang = () => new Promise(() => {});
+    void retryAsync(hang, { clock, policy: fixed(0, 1), circuitBreaker: breaker, timeout: Infinity }).catch(() => {}); // probe A holds slot 1
+    const controller = new AbortController();
+    await retryAsync(() => 1, {
+      clock,
+      policy: fixed(0, 1),
+      circuitBreaker: breaker,
+      signal: controller.signal,
+      eventHandler: { onRetryStart: () => controller.abort('stop') },
+    }).catch(() => {});
+    void breaker.execute(hang); // slot 2 (B gave its back once)
+    await expect(breaker.execute(hang)).rejects.toMatchObject({ name: 'CircuitOpenError' }); // only 2 slots
+  });
+
+  it('a clock that throws after an await: the call still settles (never left pending)', async () => {
+    const broken = new Error('clock broke');
+    let reads = 0;
+    const clock = {
+      now: () => {
+        if (++reads > 2) throw broken;
+        return 0;
+      },
+      setTimeout: (fn: () => void, ms: number) => setTimeout(fn, ms),
+      clearTimeout: (h: unknown) => clearTimeout(h as never),
+    };
+    const p = retryAsync(async () => 'ok', { clock, policy: fixed(0, 2), onRetry: () => {}, timeout: 1000 });
+    const outcome = await Promise.race([
+      p.then(
+        (v) => v,
+        (e: unknown) => e,
+      ),
+      new Promise((resolve) => setTimeout(() => resolve('still pending'), 200)),
+    ]);
+    expect([broken, 'ok']).toContain(outcome);
+  });
+
+  it('a strategy whose recordOutcome throws never changes the outcome', async () => {
+    const { AdaptiveStrategy } = await import('../../src/strategies/adaptive.js');
+    class Broken extends AdaptiveStrategy {
+      override recordOutcome(): void {
+        throw new Error('learning broke');
+      }
+    }
+    const strategy = new Broken({ maxAttempts: 2, baseDelay: 0 });
+    await expect(retryAsync(async () => 'ok', { policy: new RetryPolicy({ strategy }) })).resolves.toBe('ok');
+    const original = new ConnectionError('x');
+    let n = 0;
+    await expect(
+      retryAsync(
+        async () => {
+          if (n++ === 0) throw original;
+          return 'second';
+        },
+        { policy: new RetryPolicy({ strategy }) },
+      ),
+    ).resolves.toBe('second');
+  });
+
+  it('a Proxy error whose traps throw still ends in the library error', async () => {
+    const hostile = new Proxy(new Error('x'), {
+      get() {
+        throw new Error('trap');
+      },
+      getPrototypeOf() {
+        throw new Error('trap');
+      },
+    });
+    const error = await retryAsync(
+      () => {
+        throw hostile;
+      },
+      { policy: fixed(0, 2) },
+    ).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(MaxRetriesExceededError);
+  });
+});

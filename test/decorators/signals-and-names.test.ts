@@ -148,3 +148,18 @@ describe('names of decorated symbol methods', () => {
     await expect(repo[load]()).resolves.toBe(1);
   });
 });
+
+describe('found by the review of the session diff', () => {
+  it('nested withSignal around a thenable without finally', async () => {
+    const get = asyncRetry({ timeout: Infinity })(() => 1);
+    const thenable = (): PromiseLike<number> => ({ then: (ok, ko) => get().then(ok, ko) });
+    const out = withSignal(new AbortController().signal, () => withSignal(new AbortController().signal, () => (get(), thenable())));
+    await expect(Promise.resolve(out)).resolves.toBe(1);
+  });
+
+  it('a method named `class` is still wrapped', () => {
+    // built from source text: a transpiler would drop the space after `class`, which is the point
+    const o = new Function('return { class () { return 1; } };')() as { class: () => number };
+    expect(typeof asyncRetry()(o.class)).toBe('function');
+  });
+});
