@@ -29,6 +29,7 @@ export class BreakerView {
   #pendingGen = -1;
   #pendingCount = 0;
   #pendingSince = 0;
+  #pendingLast = 0;
   /** Outcomes sent and not answered yet: until they are, the view may be about to change. */
   recording = 0;
 
@@ -98,6 +99,7 @@ export class BreakerView {
       this.#pendingSince = now;
     }
     this.#pendingCount++;
+    this.#pendingLast = now;
     return now - this.#pendingSince >= this.#ttl / 2 ? 'batched-refresh' : 'batched';
   }
 
@@ -106,11 +108,11 @@ export class BreakerView {
     return this.#pendingCount;
   }
 
-  /** The batched successes, handed to the next script run: `[generation, count, ms since the first]`. */
+  /** The batched successes, handed to the next script run: `[generation, count, ms since the last]`. */
   takeBatch(now: number): [number, number, number] {
     const count = this.#pendingCount;
     this.#pendingCount = 0;
-    return count > 0 ? [this.#pendingGen, count, Math.max(0, now - this.#pendingSince)] : [-1, 0, 0];
+    return count > 0 ? [this.#pendingGen, count, Math.max(0, now - this.#pendingLast)] : [-1, 0, 0];
   }
 
   /** One frozen admission object per closed generation (no allocation on the fast path). */

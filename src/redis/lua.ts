@@ -20,7 +20,7 @@
  * 7 window type (`''` | `count` | `time`), 8 window size, 9 buckets, 10 maxAge (`inf`),
  * 11 minimumThroughput, 12 failureRateThreshold (`''`: unset), 13 slowCallRateThreshold,
  * 14 key TTL ms, 15 rules fingerprint, 16 permit, 17 outcome (`''`: none),
- * 18 generation of the deferred successes, 19 their count, 20 ms since the first of them.
+ * 18 generation of the deferred successes, 19 their count, 20 ms since the last of them.
  *
  * Returns: state, generation, since, consecutiveFailures, calls, failures, slowCalls, probes,
  * probeSuccesses, admitted (0/1), retryAfter, now, rules mismatch (0/1), then one
@@ -159,12 +159,12 @@ end
 
 -- successes this process deferred while the breaker was closed (same generation only)
 local pgen, pcount = tonumber(ARGV[18]), tonumber(ARGV[19]) or 0
-local pfirst = now - (tonumber(ARGV[20]) or 0)
+local plast = now - (tonumber(ARGV[20]) or 0)
 if pcount > 0 and st == 'closed' and pgen == gen then
   if WT == '' then
-    -- a failure recorded after the first deferred success (another process's, meanwhile) is
-    -- newer than it: the streak it started stands
-    if lfa == nil or lfa < pfirst then cf = 0 end
+    -- the streak ends only if the last deferred success came after the latest failure (another
+    -- process's failure recorded meanwhile is newer: the streak it is part of stands)
+    if lfa == nil or lfa < plast then cf = 0 end
     calls, dirty = calls + pcount, true
   else
     local n = pcount

@@ -52,6 +52,23 @@ describe.skipIf(redis.skip)('RedisBreakerStore, found by review', () => {
     expect(s.state).toBe('open');
   });
 
+  it('a batch whose last success came after another process’s failure does end that streak', async () => {
+    const name = fresh();
+    const options = { failureThreshold: 2, recoveryTimeout: 60_000 };
+    const a = new CircuitBreaker({ ...options, store: new RedisBreakerStore({ client: r.client, prefix, name, syncInterval: 10_000 }) });
+    const b = new CircuitBreaker({ ...options, store: new RedisBreakerStore({ client: r.client, prefix, name, syncInterval: 0 }) });
+    await a.refresh();
+    await a.execute(ok); // batched
+    await sleep(5);
+    await b.execute(fail).catch(() => {}); // streak 1
+    await sleep(5);
+    await a.execute(ok); // batched, after B's failure: the streak is over
+    await sleep(5);
+    await a.execute(fail).catch(() => {}); // sends the batch, then a new streak of 1
+    await sleep(10);
+    expect((await b.refresh()).state).toBe('closed');
+  });
+
   it('successes batched by a process that then goes quiet reach Redis within syncInterval / 2', async () => {
     const name = fresh();
     const options = { failureRateThreshold: 0.5, minimumThroughput: 4, slidingWindow: { type: 'count' as const, size: 100 }, recoveryTimeout: 60_000 };
