@@ -82,6 +82,9 @@ class GuardedFirst<T> implements DeadlineEntry {
   }
 }
 
+/** Someone records calls (hooks, metrics, events, diagnostics): even a pre-aborted call is built and reported. */
+const recorded = (plan: Plan): boolean => plan.timed || watched();
+
 /**
  * Run `fn` under a resolved plan. The building block of every wrapper: they compile options
  * once and call this per invocation.
@@ -110,7 +113,7 @@ export function execute<T>(plan: Plan, fn: Fn<T>, signal: AbortSignal | undefine
     if (plan.guarded && plan.policy.circuitBreaker === undefined && !watched()) {
       return new GuardedFirst(plan, fn).promise;
     }
-  } else if (signal.aborted && !plan.timed && !watched()) return Promise.reject(signal.reason);
+  } else if (signal.aborted && !recorded(plan)) return Promise.reject(signal.reason);
   const call = new Call(plan, fn, signal, false);
   call.run();
   return call.promise;
@@ -128,7 +131,7 @@ export function executeMaybeSync<T>(
   signal: AbortSignal | undefined,
   sleepSync: (ms: number) => void,
 ): T | Promise<T> {
-  if (signal?.aborted && !plan.timed && !watched()) throw signal.reason;
+  if (signal?.aborted && !recorded(plan)) throw signal.reason;
   const call = new Call(plan, fn, signal, false, sleepSync);
   call.run();
   if (call.outcome === 1) return call.result as T;
