@@ -31,6 +31,9 @@ export interface FirstAttemptEntry extends DeadlineEntry {
   readonly start: number;
 }
 
+/** One zero wait in this many goes through a timer, so that a zero-delay loop yields to timers and I/O. */
+const ZERO_YIELD = 100;
+
 /** An open breaker's rejection and the user's `NonRetryableError` end a call at once. */
 const endsAtOnce = (error: unknown): boolean => {
   try {
@@ -97,6 +100,8 @@ export class Call<T> implements AbortSubscriber, DeadlineEntry {
   private ended = 0;
   private start = 0;
   private totalDelay = 0;
+  /** Zero waits so far (see `sleep`). */
+  private zeroWaits = 0;
   private prevDelay: number | undefined = undefined;
   private lastError: unknown = undefined;
   private errors: unknown[] | undefined = undefined;
@@ -399,10 +404,14 @@ export class Call<T> implements AbortSubscriber, DeadlineEntry {
     return this.sleep(wait);
   }
 
-  /** Wait `ms` (no timer for 0). True: go on at once. */
+  /**
+   * Wait `ms` (no timer for 0). True: go on at once. A long run of zero waits would starve
+   * timers and I/O — a caller's abort could never get in — so every `ZERO_YIELD`-th one goes
+   * through a 0 ms timer (asynchronous mode only: a synchronous call blocks by design).
+   */
   private sleep(ms: number): boolean {
     if (this.settled) return false; // a hook aborted the caller's signal meanwhile
-    if (ms === 0) return true;
+    if (ms === 0 && (this.sleepSync !== undefined || ++this.zeroWaits % ZERO_YIELD !== 0)) return true;
     if (this.sleepSync !== undefined) {
       this.sleepSync(clampDelay(ms));
       this.totalDelay += ms;

@@ -4,6 +4,14 @@
  */
 
 const show = (value: unknown): string => {
+  try {
+    return showUnsafe(value);
+  } catch {
+    return 'an unprintable value'; // a Proxy whose traps throw
+  }
+};
+
+const showUnsafe = (value: unknown): string => {
   if (typeof value === 'string') return JSON.stringify(value);
   if (typeof value === 'bigint') return `${value}n`;
   if (typeof value === 'symbol') return value.toString();

@@ -1,4 +1,5 @@
 import type { Clock } from './clock.js';
+import { checkNumber } from './validate.js';
 
 interface Timer {
   at: number;
@@ -25,7 +26,7 @@ export class VirtualClock implements Clock {
   private live = 0;
 
   constructor(start = 0) {
-    this.time = start;
+    this.time = checkNumber('start', start);
   }
 
   now(): number {
@@ -72,7 +73,7 @@ export class VirtualClock implements Clock {
 
   /** Advance by `ms`, firing due timers in order and letting promise jobs run after each. */
   async advance(ms: number): Promise<void> {
-    const end = this.time + ms;
+    const end = this.time + checkNumber('ms', ms, { min: 0 });
     await flush();
     for (let at = this.nextAt(); at !== undefined && at <= end; at = this.nextAt()) {
       this.step();

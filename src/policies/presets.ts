@@ -78,12 +78,9 @@ function presetOptions(name: PresetName, overrides: PresetOverrides | undefined)
 
 /** `with()` keeps the preset's class (a `NetworkRetryPolicy` derives a `NetworkRetryPolicy`). */
 abstract class PresetPolicy extends RetryPolicy {
-  override with(overrides: PresetOverrides): this {
-    checkObject('overrides', overrides);
-    const merged = this.toOptions() as Record<string, unknown>;
-    for (const [k, v] of Object.entries(overrides)) if (v !== undefined) merged[k] = v;
+  override with(overrides: PresetOverrides = {}): this {
     const Ctor = this.constructor as new (options: RetryPolicyOptions) => this;
-    return new Ctor(merged as RetryPolicyOptions);
+    return new Ctor(this.merged(overrides as RetryPolicyOptions));
   }
 }
 

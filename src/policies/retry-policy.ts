@@ -56,7 +56,7 @@ export class RetryPolicy {
   readonly retryCondition: ((error: unknown, attempt: RetryAttempt) => boolean) | undefined;
   readonly timeout: number | undefined;
   /** Guards each attempt; assignable after construction. */
-  circuitBreaker: BreakerGuard | undefined;
+  #breaker: BreakerGuard | undefined;
   readonly #retryable: ((error: unknown) => boolean) | undefined;
   readonly #nonRetryable: ((error: unknown) => boolean) | undefined;
 
@@ -82,11 +82,20 @@ export class RetryPolicy {
       options.timeout === undefined
         ? undefined
         : optNumber('timeout', options.timeout, 0, { gt: 0, allowInfinity: true });
-    const breaker = options.circuitBreaker;
-    if (breaker !== undefined && (breaker === null || typeof (breaker as BreakerGuard).acquirePermit !== 'function')) {
-      throw new TypeError(`\`circuitBreaker\` must be a CircuitBreaker, got ${describeValue(breaker)}`);
-    }
-    this.circuitBreaker = breaker;
+    this.#breaker = checkBreaker(options.circuitBreaker, false);
+  }
+
+  /**
+   * The breaker guarding every call under this policy; assignable after construction (as in
+   * the original API). Assigning `null` or `undefined` detaches it; anything else must be a
+   * breaker (an object with `acquirePermit()`), or the assignment throws a TypeError.
+   * @example policy.circuitBreaker = new CircuitBreaker({ failureThreshold: 5 });
+   */
+  get circuitBreaker(): BreakerGuard | undefined {
+    return this.#breaker;
+  }
+  set circuitBreaker(breaker: BreakerGuard | undefined) {
+    this.#breaker = checkBreaker(breaker, true);
   }
 
   /**
@@ -127,12 +136,26 @@ export class RetryPolicy {
   }
 
   /** A new policy with `overrides` applied; `undefined` values keep the current setting. */
-  with(overrides: RetryPolicyOptions): RetryPolicy {
+  with(overrides: RetryPolicyOptions = {}): RetryPolicy {
+    return makePolicy(this.merged(overrides));
+  }
+
+  /** This policy's options with `overrides` laid over them (`undefined` keeps a value). @internal */
+  protected merged(overrides: RetryPolicyOptions | undefined): RetryPolicyOptions {
     checkObject('overrides', overrides);
     const merged = this.toOptions() as Record<string, unknown>;
-    for (const [k, v] of Object.entries(overrides)) if (v !== undefined) merged[k] = v;
-    return makePolicy(merged as RetryPolicyOptions);
+    for (const [k, v] of Object.entries(overrides ?? {})) if (v !== undefined) merged[k] = v;
+    return merged as RetryPolicyOptions;
   }
+}
+
+/** A breaker, or undefined (also for `null` when assigning after construction); else a TypeError. */
+function checkBreaker(breaker: unknown, nullDetaches: boolean): BreakerGuard | undefined {
+  if (breaker === undefined || (nullDetaches && breaker === null)) return undefined;
+  if (breaker === null || (typeof breaker !== 'object' && typeof breaker !== 'function') || typeof (breaker as BreakerGuard).acquirePermit !== 'function') {
+    throw new TypeError(`\`circuitBreaker\` must be a CircuitBreaker, got ${describeValue(breaker)}`);
+  }
+  return breaker as BreakerGuard;
 }
 
 /** `new RetryPolicy(options)`, outside the class body so that the class keeps its `name` (see strategies). */

@@ -554,3 +554,59 @@ describe('found by the review of the session diff', () => {
     expect(error).toBeInstanceOf(MaxRetriesExceededError);
   });
 });
+
+describe('found by the hostile-input pass', () => {
+  it('a zero-delay retry loop lets timers in: an abort 10 ms later stops a million-attempt call', async () => {
+    const controller = new AbortController();
+    const stop = new Error('stop');
+    setTimeout(() => controller.abort(stop), 10);
+    let n = 0;
+    const error = await retryAsync(
+      async () => {
+        n++;
+        throw new ConnectionError('x');
+      },
+      { policy: fixed(0, 1_000_000), timeout: Infinity, signal: controller.signal },
+    ).catch((e: unknown) => e);
+    expect(error).toBe(stop);
+    expect(n).toBeLessThan(1_000_000);
+  });
+
+  it('policy.circuitBreaker: null detaches, anything but a breaker is a TypeError at assignment', () => {
+    const policy = new RetryPolicy();
+    policy.circuitBreaker = null as never;
+    expect(policy.circuitBreaker).toBeUndefined();
+    expect(() => {
+      policy.circuitBreaker = {} as never;
+    }).toThrow(/`circuitBreaker` must be a CircuitBreaker, got \{\}/);
+    expect(() => new RetryPolicy({ circuitBreaker: null as never })).toThrow(TypeError);
+  });
+
+  it('policy.with() without overrides is a copy, for presets too', async () => {
+    const { NetworkRetryPolicy } = await import('../../src/policies/presets.js');
+    expect(new RetryPolicy({ timeout: 5 }).with().timeout).toBe(5);
+    expect(new NetworkRetryPolicy().with()).toBeInstanceOf(NetworkRetryPolicy);
+  });
+
+  it('a Proxy option value whose traps throw is reported as a TypeError naming the option', () => {
+    const hostile = new Proxy(
+      {},
+      {
+        get() {
+          throw new Error('trap');
+        },
+      },
+    );
+    expect(() => retryAsync(() => 1, { maxAttempts: hostile as never })).toThrow(/`maxAttempts` must be an integer/);
+  });
+
+  it('VirtualClock refuses bad times', () => {
+    const clock = new VirtualClock();
+    expect(() => new VirtualClock('5' as never)).toThrow(TypeError);
+    return Promise.all([
+      expect(clock.advance(-1)).rejects.toThrow(RangeError),
+      expect(clock.advance(Number.NaN)).rejects.toThrow(RangeError),
+      expect(clock.advance('5' as never)).rejects.toThrow(TypeError),
+    ]);
+  });
+});
