@@ -132,7 +132,7 @@ const isObject = (v: unknown): v is object => v !== null && typeof v === 'object
 
 function checkGuard(name: string, value: unknown, method: string): void {
   if (value !== undefined && (!isObject(value) || typeof (value as Record<string, unknown>)[method] !== 'function')) {
-    throw new TypeError(`\`${name}\` must be an object with a ${method}() method, got ${describeValue(value)}`);
+    throw new TypeError(`\`${name}\` must be an object with the method ${method}(), got ${describeValue(value)}`);
   }
 }
 

@@ -38,13 +38,12 @@ export interface NumberRule {
 }
 
 const describeRule = (rule: NumberRule): string => {
-  const parts: string[] = [];
-  if (rule.integer) parts.push('an integer');
-  else parts.push('a finite number');
-  if (rule.gt !== undefined) parts.push(`> ${rule.gt}`);
-  if (rule.min !== undefined) parts.push(`>= ${rule.min}`);
-  if (rule.max !== undefined) parts.push(`<= ${rule.max}`);
-  return parts.join(' ');
+  const bounds: string[] = [];
+  if (rule.gt !== undefined) bounds.push(`> ${rule.gt}`);
+  if (rule.min !== undefined) bounds.push(`>= ${rule.min}`);
+  if (rule.max !== undefined) bounds.push(`<= ${rule.max}`);
+  const kind = rule.integer ? 'an integer' : 'a finite number';
+  return bounds.length === 0 ? kind : `${kind} ${bounds.join(' and ')}`;
 };
 
 /** Throw a TypeError/RangeError unless `value` is a number obeying `rule`. Returns it. */

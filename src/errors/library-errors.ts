@@ -1,9 +1,12 @@
 import { RetryError } from './retry-error.js';
 
+/** How much of the user's error a message quotes (a 1 MB message must not make a 1 MB error). */
+const MAX_QUOTE = 500;
+
 const describe = (error: unknown): string => {
   try {
-    if (error instanceof Error) return `${error.name}: ${error.message}`;
-    return String(error);
+    const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    return text.length > MAX_QUOTE ? `${text.slice(0, MAX_QUOTE)}… (${text.length} characters)` : text;
   } catch {
     // a Proxy or an object whose getters throw: describe it without touching it again
     try {
@@ -13,6 +16,14 @@ const describe = (error: unknown): string => {
     }
   }
 };
+
+/** `init` of a library error's constructor, checked: an object (a clear TypeError otherwise). */
+function need<T>(name: string, init: T): T {
+  if (init === null || typeof init !== 'object') {
+    throw new TypeError(`new ${name}(init): \`init\` must be an object, got ${init === null ? 'null' : typeof init}`);
+  }
+  return init;
+}
 
 /** Every attempt failed with a retryable error and `maxAttempts` was reached. */
 export class MaxRetriesExceededError extends RetryError {
@@ -27,6 +38,7 @@ export class MaxRetriesExceededError extends RetryError {
   /** One error per attempt, in order. */
   readonly errors: readonly unknown[];
   constructor(init: { maxAttempts: number; attempts: number; lastError: unknown; errors: readonly unknown[] }) {
+    need('MaxRetriesExceededError', init);
     super(
       `Failed after ${init.attempts} attempt${init.attempts === 1 ? '' : 's'} (maxAttempts ${init.maxAttempts}): ${describe(init.lastError)}`,
       { cause: init.lastError },
@@ -34,7 +46,7 @@ export class MaxRetriesExceededError extends RetryError {
     this.maxAttempts = init.maxAttempts;
     this.attempts = init.attempts;
     this.lastError = init.lastError;
-    this.errors = Object.freeze([...init.errors]);
+    this.errors = Object.freeze(Array.isArray(init.errors) ? [...init.errors] : []);
   }
 }
 
@@ -53,6 +65,7 @@ export class RetryTimeoutError extends RetryError {
    * deadline (SPEC §2 step 5); the message then says so instead of naming a time that never passed.
    */
   constructor(init: { timeout: number; attempts: number; lastError: unknown; nextDelay?: number }) {
+    need('RetryTimeoutError', init);
     const attempts = `${init.attempts} attempt${init.attempts === 1 ? '' : 's'}`;
     super(
       (init.nextDelay === undefined
@@ -74,6 +87,7 @@ export class CircuitOpenError extends RetryError {
   /** Milliseconds until the breaker admits a probe (0 when a probe slot is merely busy). */
   readonly retryAfter: number;
   constructor(init: { retryAfter: number; message?: string; cause?: unknown }) {
+    need('CircuitOpenError', init);
     super(init.message ?? `Circuit is open; retry after ${Math.ceil(init.retryAfter)} ms`, 'cause' in init ? { cause: init.cause } : undefined);
     this.retryAfter = init.retryAfter;
   }
@@ -86,6 +100,7 @@ export class RetryBudgetExceededError extends RetryError {
   /** The error that would have been retried (also `cause`). */
   readonly lastError: unknown;
   constructor(init: { lastError: unknown }) {
+    need('RetryBudgetExceededError', init);
     super(`Retry budget exhausted; not retrying: ${describe(init.lastError)}`, { cause: init.lastError });
     this.lastError = init.lastError;
   }
@@ -99,6 +114,7 @@ export class BulkRetryError<R = unknown> extends RetryError {
   readonly result: R;
   /** `cause`: the first failed operation's error (every library error has a cause, SPEC §5). */
   constructor(init: { result: R; message?: string; cause?: unknown }) {
+    need('BulkRetryError', init);
     super(init.message ?? 'Bulk operation success rate below partialSuccessThreshold', 'cause' in init ? { cause: init.cause } : undefined);
     this.result = init.result;
   }

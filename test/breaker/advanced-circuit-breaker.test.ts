@@ -93,7 +93,7 @@ describe('AdvancedCircuitBreaker options', () => {
     [{ halfOpenMaxCalls: 0 }, RangeError, /`halfOpenMaxCalls` must be an integer >= 1, got 0/],
     [{ successThreshold: 1.5 }, RangeError, /`successThreshold`.*got 1.5/],
     [{ failureThreshold: -1 }, RangeError, /`failureThreshold`/],
-    [{ failureRateThreshold: 0 }, RangeError, /`failureRateThreshold` must be a finite number > 0 <= 1, got 0/],
+    [{ failureRateThreshold: 0 }, RangeError, /`failureRateThreshold` must be a finite number > 0 and <= 1, got 0/],
     [{ failureRateThreshold: 1.2 }, RangeError, /`failureRateThreshold`.*got 1.2/],
     [{ slowCallRateThreshold: 0.5 }, TypeError, /`slowCallRateThreshold` needs `slowCallDuration`/],
     [{ slowCallDuration: 0 }, RangeError, /`slowCallDuration`.*got 0/],

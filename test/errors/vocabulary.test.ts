@@ -106,7 +106,7 @@ describe('vocabulary: HTTPError', () => {
 
   it('rejects a status outside 100..599 or not an integer, naming `status` and the value', () => {
     expect(() => new HTTPError(99)).toThrow(RangeError);
-    expect(() => new HTTPError(600)).toThrow('`status` must be an integer >= 100 <= 599, got 600');
+    expect(() => new HTTPError(600)).toThrow('`status` must be an integer >= 100 and <= 599, got 600');
     expect(() => new HTTPError(404.5)).toThrow(RangeError);
     expect(() => new HTTPError(Number.NaN)).toThrow(RangeError);
     expect(() => new HTTPError('404' as never)).toThrow(TypeError);

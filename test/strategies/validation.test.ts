@@ -28,8 +28,8 @@ const rules: Record<string, [string, unknown[], unknown[]]> = {
   increment: [DELAY, [-0.5, Number.NaN, Infinity], ['1000']],
   maxDelay: [DELAY, [-1, Number.NaN, Infinity], ['60000']],
   multiplier: ['a finite number > 0', [0, -1, Number.NaN, Infinity], ['2']],
-  successThreshold: ['a finite number >= 0 <= 1', [-0.1, 1.1, Number.NaN, Infinity], ['0.8']],
-  adaptationWindow: [`${INTEGER} <= 1000000`, [0, -1, 2.5, Number.NaN, Infinity, 1_000_001], ['100']],
+  successThreshold: ['a finite number >= 0 and <= 1', [-0.1, 1.1, Number.NaN, Infinity], ['0.8']],
+  adaptationWindow: [`${INTEGER} and <= 1000000`, [0, -1, 2.5, Number.NaN, Infinity, 1_000_001], ['100']],
   minSamples: [INTEGER, [0, -1, 2.5, Number.NaN, Infinity], ['10']],
 };
 const owners: Record<string, string[]> = {
