@@ -5,6 +5,7 @@ import { EXPONENTIAL_DEFAULTS, ExponentialBackoffStrategy } from '../../src/stra
 import { FIXED_DEFAULTS } from '../../src/strategies/fixed.js';
 import { LINEAR_DEFAULTS } from '../../src/strategies/linear.js';
 import type { JitterType } from '../../src/strategies/strategy.js';
+import { mulberry32 } from '../../src/cli/rng.js';
 
 const page = readFileSync(new URL('../../docs/strategies.md', import.meta.url), 'utf8');
 
@@ -82,19 +83,9 @@ describe('docs/strategies.md', () => {
 
 /**
  * The "Spread over 10,000 schedules" table and the mean-delay chart, recomputed from the code
- * with a seeded uniform source (mulberry32, seed 1) and nearest-rank percentiles. A review found
+ * with a seeded uniform source (the CLI's mulberry32, seed 1) and nearest-rank percentiles. A review found
  * the published cells biased low; this pins them to what the code does.
  */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function spread(): { table: string[]; chart: string[] } {
   const types = ['full', 'equal', 'decorrelated'] as const;
