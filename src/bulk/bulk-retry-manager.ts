@@ -1,5 +1,6 @@
 import { compile, type Plan, RETRY_OPTION_KEYS, type RetryOptions } from '../core/options.js';
 import { type AttemptContext, execute } from '../core/retry-async.js';
+import { type AbortSubscriber, subscribe, unsubscribe } from '../core/abort-registry.js';
 import { safeInvoke } from '../core/safe-invoke.js';
 import { checkFunction, checkKnownKeys, checkNumber, checkObject, describeValue } from '../core/validate.js';
 import { BulkRetryError } from '../errors/library-errors.js';
@@ -218,13 +219,16 @@ async function runBatch<T>(
   let reason: unknown;
   // One controller per worker, so each signal carries at most one executor listener at a time.
   const controllers: AbortController[] = [];
-  const onAbort = (event: Event): void => {
-    if (stopped) return;
-    stopped = true;
-    reason = (event.target as AbortSignal).reason;
-    for (const c of controllers) c.abort(reason);
+  // Through the abort registry: one listener per signal however many batches share it.
+  const subscriber: AbortSubscriber = {
+    onSignalAbort(why: unknown): void {
+      if (stopped) return;
+      stopped = true;
+      reason = why;
+      for (const c of controllers) c.abort(reason);
+    },
   };
-  for (const s of sources) s.addEventListener('abort', onAbort);
+  for (const s of sources) subscribe(s, subscriber);
 
   const work = async (controller: AbortController | undefined): Promise<void> => {
     const callSignal = controller?.signal;
@@ -266,7 +270,7 @@ async function runBatch<T>(
   try {
     await Promise.all(pool);
   } finally {
-    for (const s of sources) s.removeEventListener('abort', onAbort);
+    for (const s of sources) unsubscribe(s, subscriber);
   }
   if (stopped) throw reason;
 

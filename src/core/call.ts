@@ -373,7 +373,7 @@ export class Call<T> implements AbortSubscriber, DeadlineEntry {
     if (!(wait >= 0)) wait = 0;
     // (step 2 again) the breaker this failure opened would still refuse after the wait: end now
     const openFor = this.breaker === undefined ? 0 : breakerOpenFor(this.breaker);
-    if (openFor > wait) return this.finishWith(new CircuitOpenError({ retryAfter: openFor, cause: error }), false, n);
+    if (openFor > wait) return this.finishWith(openError(this.breaker as BreakerGuard, openFor, error), false, n);
     if (plan.timeout !== undefined && plan.clock.now() - this.start + wait >= plan.timeout) {
       return this.finishWith(this.timeoutError(wait), false, n);
     }
@@ -567,6 +567,18 @@ export class Call<T> implements AbortSubscriber, DeadlineEntry {
     if (this.signal !== undefined) unsubscribe(this.signal, this);
   }
 }
+
+/** The `CircuitOpenError` of a breaker a failed attempt left open, named as the breaker names itself. */
+const openError = (breaker: BreakerGuard, retryAfter: number, cause: unknown): CircuitOpenError => {
+  let name: unknown;
+  try {
+    name = (breaker as { name?: unknown }).name;
+  } catch {
+    name = undefined;
+  }
+  const who = typeof name === 'string' ? `Circuit "${name}"` : 'Circuit';
+  return new CircuitOpenError({ retryAfter, cause, message: `${who} is open; retry after ${Math.ceil(retryAfter)} ms` });
+};
 
 /** The breaker's `retryAfter` (0 when it has none, or reading it throws). */
 const breakerOpenFor = (breaker: BreakerGuard): number => {

@@ -1,5 +1,6 @@
 import { RetryTimeoutError } from '../errors/library-errors.js';
-import { watched } from '../observability/diagnostics.js';
+import { failureChannel, publish, watched } from '../observability/diagnostics.js';
+import { snapshot } from './attempt.js';
 import { type AttemptContext, defer, type Fn, invoke, isThenable, LeanContext } from './attempt-context.js';
 import { Call } from './call.js';
 import { type DeadlineEntry, DeadlineList, deadlineList } from './deadline.js';
@@ -78,6 +79,11 @@ class GuardedFirst<T> implements DeadlineEntry {
     this.done = true;
     const error = new RetryTimeoutError({ timeout: this.plan.timeout as number, attempts: 1, lastError: undefined });
     this.ctx.abort(error);
+    // a subscriber that attached while the attempt ran still hears of the failure
+    if (failureChannel?.hasSubscribers === true) {
+      const elapsed = this.plan.clock.now() - this.start;
+      publish(failureChannel, { attempt: snapshot(1, this.plan.maxAttempts, undefined, 0, elapsed, 0), error });
+    }
     this.reject(error);
   }
 }

@@ -408,3 +408,23 @@ describe('BulkRetryManager: shared breaker, budget and metrics', () => {
     expect(r.failed.slice(3).every((f) => f.error instanceof CircuitOpenError && f.attempts === 0)).toBe(true);
   });
 });
+
+describe('a signal shared by many batches (found by review)', () => {
+  it('holds one abort listener however many batches run, none after, and still cancels them all', async () => {
+    const { getEventListeners } = await import('node:events');
+    const shutdown = new AbortController();
+    const m = new BulkRetryManager({ baseDelay: 0, signal: shutdown.signal });
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const batches = Array.from({ length: 11 }, () => m.executeBulk([() => gate.then(() => 1)]));
+    await flush();
+    expect(getEventListeners(shutdown.signal, 'abort')).toHaveLength(1);
+    release();
+    await Promise.all(batches);
+    expect(getEventListeners(shutdown.signal, 'abort')).toHaveLength(0);
+
+    const hung = Array.from({ length: 3 }, () => m.executeBulk([() => new Promise(() => {})]).catch((e: unknown) => e));
+    shutdown.abort('stop');
+    expect(await Promise.all(hung)).toEqual(['stop', 'stop', 'stop']);
+  });
+});

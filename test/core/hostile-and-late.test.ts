@@ -610,3 +610,30 @@ describe('found by the hostile-input pass', () => {
     ]);
   });
 });
+
+describe('found by the observability review', () => {
+  it('an early CircuitOpenError names the breaker, as a refusal does', async () => {
+    const { CircuitBreaker } = await import('../../src/breaker/circuit-breaker.js');
+    const clock = new VirtualClock();
+    const breaker = new CircuitBreaker({ name: 'payments', failureThreshold: 1, recoveryTimeout: 1000, clock });
+    const error = await retryAsync(() => Promise.reject(new Error('down')), { clock, policy: fixed(10, 3), circuitBreaker: breaker }).catch(
+      (e: unknown) => e,
+    );
+    expect((error as Error).message).toBe('Circuit "payments" is open; retry after 1000 ms');
+  });
+
+  it('a failure subscriber that attached during the attempt hears of a total timeout on the fast path', async () => {
+    const clock = new VirtualClock();
+    const seen: unknown[] = [];
+    const onFailure = (m: unknown) => seen.push((m as { attempt: { elapsed: number } }).attempt.elapsed);
+    const p = retryAsync(() => new Promise(() => {}), { clock, timeout: 50 }).catch(() => {});
+    subscribe('zenoo-retry:failure', onFailure);
+    try {
+      await clock.advance(50);
+      await p;
+    } finally {
+      unsubscribe('zenoo-retry:failure', onFailure);
+    }
+    expect(seen).toEqual([50]);
+  });
+});
