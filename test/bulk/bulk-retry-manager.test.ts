@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { BULK_DEFAULTS, BulkRetryManager, type BulkProgress } from '../../src/bulk/bulk-retry-manager.js';
 import { CircuitBreaker } from '../../src/breaker/circuit-breaker.js';
@@ -411,7 +412,6 @@ describe('BulkRetryManager: shared breaker, budget and metrics', () => {
 
 describe('a signal shared by many batches (found by review)', () => {
   it('holds one abort listener however many batches run, none after, and still cancels them all', async () => {
-    const { getEventListeners } = await import('node:events');
     const shutdown = new AbortController();
     const m = new BulkRetryManager({ baseDelay: 0, signal: shutdown.signal });
     let release: () => void = () => {};
