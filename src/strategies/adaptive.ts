@@ -149,10 +149,6 @@ export class AdaptiveStrategy extends BaseStrategy<AdaptiveStrategyOptions> {
     if (isExact(new.target)) Object.freeze(this);
   }
 
-  protected get jitterBase(): number {
-    return this.baseDelay;
-  }
-
   /**
    * Raw delay after failed attempt `attempt` (1-based), before cap and jitter:
    * `baseDelay * multiplier`, the multiplier chosen by the current success rate (see the class).

@@ -69,10 +69,6 @@ export class ExponentialBackoffStrategy extends BaseStrategy<ExponentialBackoffO
     if (isExact(new.target)) Object.freeze(this);
   }
 
-  protected get jitterBase(): number {
-    return this.baseDelay;
-  }
-
   /**
    * Raw delay after failed attempt `attempt` (1-based), before cap and jitter:
    * `baseDelay * multiplier^(attempt-1)`, saturating at `Number.MAX_VALUE`.

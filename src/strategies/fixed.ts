@@ -60,7 +60,7 @@ export class FixedDelayStrategy extends BaseStrategy<FixedDelayOptions> {
     if (isExact(new.target)) Object.freeze(this);
   }
 
-  protected get jitterBase(): number {
+  protected override get jitterBase(): number {
     return this.delay;
   }
 

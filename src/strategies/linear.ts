@@ -68,10 +68,6 @@ export class LinearBackoffStrategy extends BaseStrategy<LinearBackoffOptions> {
     if (isExact(new.target)) Object.freeze(this);
   }
 
-  protected get jitterBase(): number {
-    return this.baseDelay;
-  }
-
   /**
    * Raw delay after failed attempt `attempt` (1-based), before cap and jitter:
    * `baseDelay + increment * (attempt-1)`, saturating at `Number.MAX_VALUE`.

@@ -163,8 +163,13 @@ export abstract class BaseStrategy<O extends CommonStrategyOptions> implements R
     this.random = checkFunction<() => number>('random', o.random) ?? defaultRandom;
   }
 
-  /** The base of decorrelated jitter (`baseDelay`, or `delay` for a fixed strategy). */
-  protected abstract get jitterBase(): number;
+  /**
+   * The base of decorrelated jitter: the strategy's `baseDelay` (a fixed strategy overrides it
+   * with its `delay`).
+   */
+  protected get jitterBase(): number {
+    return (this as { baseDelay?: number }).baseDelay ?? 0;
+  }
 
   /** Raw delay in ms after failed attempt `attempt` (1-based), before cap and jitter. */
   abstract calculateDelay(attempt: number): number;

@@ -3,39 +3,28 @@
  * clients), key layout and TTLs, server time, the local view (no round trip for a healthy
  * breaker), batched successes, rules mismatch, validation.
  */
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { AdvancedCircuitBreaker } from '../../src/breaker/advanced-circuit-breaker.js';
 import { CircuitBreaker } from '../../src/breaker/circuit-breaker.js';
 import { CircuitOpenError } from '../../src/errors/library-errors.js';
 import { RedisBreakerStore, type RedisBreakerStoreOptions } from '../../src/redis/breaker-store.js';
 import { fromNodeRedis, type RedisLike, toRedisLike } from '../../src/redis/client-adapter.js';
 import { ManualClock, tick } from '../breaker/helpers.js';
-import { deleteKeys, FlakyClient, ioRedis, type NodeRedis, nodeRedis, redis, uniquePrefix } from './helpers.js';
+import { FlakyClient, redis, suiteRedis } from './helpers.js';
 
 const fail = () => {
   throw new Error('dependency down');
 };
 
 describe.skipIf(redis.skip)('RedisBreakerStore', () => {
-  let client: NodeRedis;
-  let io: Awaited<ReturnType<typeof ioRedis>>;
-  const prefix = uniquePrefix('breaker');
+  const r = suiteRedis('breaker');
+  const prefix = r.prefix;
   let n = 0;
   const fresh = () => `b${n++}`;
 
-  beforeAll(async () => {
-    redis.require();
-    client = await nodeRedis();
-    io = await ioRedis();
-  });
-  afterAll(async () => {
-    await deleteKeys(client, prefix);
-    await client?.quit();
-    io?.disconnect();
-  });
 
   const store = (name: string, options: Partial<RedisBreakerStoreOptions> = {}) =>
-    new RedisBreakerStore({ client, name, prefix, ...options });
+    new RedisBreakerStore({ client: r.client, name, prefix, ...options });
 
   it('keys: <prefix>{breaker:<name>} holds the state, <key>:w the window; both carry a TTL', async () => {
     const name = fresh();
@@ -51,11 +40,11 @@ describe.skipIf(redis.skip)('RedisBreakerStore', () => {
     });
     await expect(breaker.execute(fail)).rejects.toThrow('dependency down');
     await breaker.refresh();
-    const hash = await client.hGetAll(s.key);
+    const hash = await r.client.hGetAll(s.key);
     expect(hash).toMatchObject({ st: 'closed', gen: '0', cf: '1', calls: '1', fails: '1', probes: '0' });
-    expect(await client.type(s.windowKey)).toBe('list');
+    expect(await r.client.type(s.windowKey)).toBe('list');
     for (const key of [s.key, s.windowKey]) {
-      const ttl = await client.pTTL(key);
+      const ttl = await r.client.pTTL(key);
       expect(ttl).toBeGreaterThan(50_000);
       expect(ttl).toBeLessThanOrEqual(60_000);
     }
@@ -66,7 +55,7 @@ describe.skipIf(redis.skip)('RedisBreakerStore', () => {
     const breaker = new CircuitBreaker({ failureThreshold: 1, recoveryTimeout: 30_000, store: s });
     await expect(breaker.execute(fail)).rejects.toThrow();
     await breaker.refresh();
-    expect(await client.pTTL(s.key)).toBeGreaterThan(59_000);
+    expect(await r.client.pTTL(s.key)).toBeGreaterThan(59_000);
   });
 
   it('two processes (two stores, two clients) share one breaker: failures add up across them', async () => {
@@ -75,7 +64,7 @@ describe.skipIf(redis.skip)('RedisBreakerStore', () => {
     const b = new CircuitBreaker({
       failureThreshold: 4,
       recoveryTimeout: 60_000,
-      store: new RedisBreakerStore({ client: io, name, prefix, syncInterval: 0 }),
+      store: new RedisBreakerStore({ client: r.io, name, prefix, syncInterval: 0 }),
     });
     const seenA = vi.fn();
     a.on('stateChange', seenA);
@@ -112,7 +101,7 @@ describe.skipIf(redis.skip)('RedisBreakerStore', () => {
 
   describe('the local view: a healthy breaker costs no round trip per call', () => {
     const counted = (options: Partial<RedisBreakerStoreOptions> = {}) => {
-      const flaky = new FlakyClient(fromNodeRedis(client));
+      const flaky = new FlakyClient(fromNodeRedis(r.client));
       const clock = new ManualClock(1_000_000);
       const s = new RedisBreakerStore({ client: flaky, name: fresh(), prefix, time: 'breaker', ...options });
       return { flaky, clock, s };
@@ -259,7 +248,7 @@ describe.skipIf(redis.skip)('RedisBreakerStore', () => {
     const breaker = new CircuitBreaker({ failureThreshold: 2, store: s });
     await expect(breaker.execute(fail)).rejects.toThrow();
     await tick();
-    await client.del([s.key, s.windowKey]);
+    await r.client.del([s.key, s.windowKey]);
     expect((await breaker.refresh()).consecutiveFailures).toBe(0);
     expect(await breaker.execute(() => 'served')).toBe('served');
   });

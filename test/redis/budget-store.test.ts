@@ -4,7 +4,7 @@
  * twice, restores counts after Redis lost them, resets, expires its keys, falls back and recovers.
  */
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BUDGET_SPAN, type BudgetExchange, MemoryBudgetStore } from '../../src/budget/budget-store.js';
 import { RetryBudget } from '../../src/budget/retry-budget.js';
 import { RedisBudgetStore, type RedisBudgetStoreOptions } from '../../src/redis/budget-store.js';
@@ -12,7 +12,7 @@ import { fromNodeRedis } from '../../src/redis/client-adapter.js';
 import type { RedisStoreEvent } from '../../src/redis/events.js';
 import { VirtualClock } from '../../src/core/virtual-clock.js';
 import { ManualClock } from '../breaker/helpers.js';
-import { deleteKeys, FlakyClient, ioRedis, type NodeRedis, nodeRedis, redis, uniquePrefix } from './helpers.js';
+import { FlakyClient, redis, suiteRedis } from './helpers.js';
 
 const zeros = () => Array.from({ length: BUDGET_SPAN }, () => 0);
 /** A request adding `f` first attempts and `r` retries to bucket `bucket` (the newest). */
@@ -26,27 +26,16 @@ const req = (bucket: number, f: number, r = 0, width = 1000): BudgetExchange => 
 const last = (a: readonly number[]) => a[a.length - 1];
 
 describe.skipIf(redis.skip)('RedisBudgetStore', () => {
-  let client: NodeRedis;
-  let io: Awaited<ReturnType<typeof ioRedis>>;
-  const prefix = uniquePrefix('budget');
+  const r = suiteRedis('budget');
+  const prefix = r.prefix;
   let n = 0;
 
-  beforeAll(async () => {
-    redis.require();
-    client = await nodeRedis();
-    io = await ioRedis();
-  });
-  afterAll(async () => {
-    await deleteKeys(client, prefix);
-    await client?.quit();
-    io?.disconnect();
-  });
 
   const pair = (options: Partial<RedisBudgetStoreOptions> = {}) => {
     const name = `g${n++}`;
     return [
-      new RedisBudgetStore({ client, name, prefix, ...options }),
-      new RedisBudgetStore({ client: io, name, prefix, ...options }),
+      new RedisBudgetStore({ client: r.client, name, prefix, ...options }),
+      new RedisBudgetStore({ client: r.io, name, prefix, ...options }),
     ] as const;
   };
 
@@ -86,11 +75,11 @@ describe.skipIf(redis.skip)('RedisBudgetStore', () => {
     a.exchange(req(700, 1, 0, 500));
     await a.flush();
     for (const key of [a.key, a.clientKey]) {
-      const ttl = await client.pTTL(key);
+      const ttl = await r.client.pTTL(key);
       expect(ttl).toBeGreaterThan(5000);
       expect(ttl).toBeLessThanOrEqual((BUDGET_SPAN + 1) * 500);
     }
-    expect(await client.hGetAll(a.key)).toMatchObject({ [`500:b${700 % BUDGET_SPAN}`]: '700', [`500:f${700 % BUDGET_SPAN}`]: '1' });
+    expect(await r.client.hGetAll(a.key)).toMatchObject({ [`500:b${700 % BUDGET_SPAN}`]: '700', [`500:f${700 % BUDGET_SPAN}`]: '1' });
   });
 
   it('a request that runs twice (a timed-out command that still ran) never counts twice', async () => {
@@ -110,10 +99,10 @@ describe.skipIf(redis.skip)('RedisBudgetStore', () => {
     b.exchange(req(1200, 3));
     await a.flush();
     await b.flush();
-    await client.del([a.key, a.clientKey, b.clientKey]);
+    await r.client.del([a.key, a.clientKey, b.clientKey]);
     await a.flush();
     await b.flush();
-    const shared = await client.hGetAll(a.key);
+    const shared = await r.client.hGetAll(a.key);
     expect(shared[`1000:f${1200 % BUDGET_SPAN}`]).toBe('10');
     expect(shared[`1000:r${1200 % BUDGET_SPAN}`]).toBe('2');
   });
@@ -125,7 +114,7 @@ describe.skipIf(redis.skip)('RedisBudgetStore', () => {
     await a.flush();
     await b.flush();
     await a.reset();
-    expect(await client.exists(a.key)).toBe(0);
+    expect(await r.client.exists(a.key)).toBe(0);
     b.exchange(req(1500, 1));
     await b.flush();
     a.exchange(req(1500, 0));
@@ -134,7 +123,7 @@ describe.skipIf(redis.skip)('RedisBudgetStore', () => {
   });
 
   it('syncs at most once per syncInterval, one script at a time', async () => {
-    const flaky = new FlakyClient(fromNodeRedis(client));
+    const flaky = new FlakyClient(fromNodeRedis(r.client));
     const clock = new ManualClock(0);
     const store = new RedisBudgetStore({ client: flaky, name: `g${n++}`, prefix, clock, syncInterval: 100 });
     for (let i = 0; i < 50; i++) store.exchange(req(2000, 1));
@@ -150,7 +139,7 @@ describe.skipIf(redis.skip)('RedisBudgetStore', () => {
   });
 
   it('Redis failing: exchange keeps answering, one fallback event; back: counts are pushed, one recovered event', async () => {
-    const flaky = new FlakyClient(fromNodeRedis(client));
+    const flaky = new FlakyClient(fromNodeRedis(r.client));
     const clock = new ManualClock(0);
     const events: RedisStoreEvent['type'][] = [];
     const name = `g${n++}`;
@@ -172,7 +161,7 @@ describe.skipIf(redis.skip)('RedisBudgetStore', () => {
     store.exchange(req(3000, 0));
     await store.flush(); // flush tries regardless of the schedule
     expect(events).toEqual(['fallback', 'recovered']);
-    const other = new RedisBudgetStore({ client, name, prefix });
+    const other = new RedisBudgetStore({ client: r.client, name, prefix });
     other.exchange(req(3000, 0));
     await other.flush();
     expect(last(other.exchange(req(3000, 0)).firsts)).toBe(20);
@@ -213,7 +202,7 @@ describe.skipIf(redis.skip)('RedisBudgetStore', () => {
         ),
         async (ops) => {
           const name = `p${n++}`;
-          const stores = [0, 1, 2].map((i) => new RedisBudgetStore({ client: i === 1 ? io : client, name, prefix, syncInterval: 1e9, random: () => 0 }));
+          const stores = [0, 1, 2].map((i) => new RedisBudgetStore({ client: i === 1 ? r.io : r.client, name, prefix, syncInterval: 1e9, random: () => 0 }));
           const memory = new MemoryBudgetStore();
           let bucket = 10_000;
           for (const op of ops) {
@@ -228,7 +217,7 @@ describe.skipIf(redis.skip)('RedisBudgetStore', () => {
           for (const s of stores) await s.flush();
           const expected = memory.exchange(req(bucket, 0));
           for (const s of stores) expect(s.exchange(req(bucket, 0))).toEqual(expected);
-          await client.del([stores[0]?.key ?? '', ...stores.map((s) => s.clientKey)]);
+          await r.client.del([stores[0]?.key ?? '', ...stores.map((s) => s.clientKey)]);
         },
       ),
       { numRuns: 40 },
@@ -238,8 +227,8 @@ describe.skipIf(redis.skip)('RedisBudgetStore', () => {
   it('others’ retries of the bucket that just left still count for a random part of a bucket (no herd on freed allowance)', async () => {
     const name = `g${n++}`;
     const clock = new VirtualClock(0);
-    const a = new RedisBudgetStore({ client, name, prefix, clock, random: () => 0.5 });
-    const b = new RedisBudgetStore({ client: io, name, prefix, random: () => 0 });
+    const a = new RedisBudgetStore({ client: r.client, name, prefix, clock, random: () => 0.5 });
+    const b = new RedisBudgetStore({ client: r.io, name, prefix, random: () => 0 });
     b.exchange(req(4000, 10, 5));
     await b.flush();
     a.exchange(req(4000, 0));
@@ -254,7 +243,7 @@ describe.skipIf(redis.skip)('RedisBudgetStore', () => {
   });
 
   it('while retries are granted, syncs run every syncInterval / 10, between events too, and stop when quiet', async () => {
-    const flaky = new FlakyClient(fromNodeRedis(client));
+    const flaky = new FlakyClient(fromNodeRedis(r.client));
     const clock = new VirtualClock(0);
     const store = new RedisBudgetStore({ client: flaky, name: `g${n++}`, prefix, clock, syncInterval: 100 });
     const answered = () => new Promise((r) => setTimeout(r, 30)); // real time for Redis to answer
@@ -270,8 +259,8 @@ describe.skipIf(redis.skip)('RedisBudgetStore', () => {
   });
 
   it('validation: options are checked like the breaker store’s', () => {
-    expect(() => new RedisBudgetStore({ client, name: 'x', clock: {} as never })).toThrow(TypeError);
-    expect(() => new RedisBudgetStore({ client, name: 'x', retryInterval: -1 })).toThrow('`retryInterval` must be a finite number >= 0, got -1');
-    expect(() => new RedisBudgetStore({ client, name: 'x', keyTtl: 1 } as never)).toThrow('RedisBudgetStore: unknown option `keyTtl`');
+    expect(() => new RedisBudgetStore({ client: r.client, name: 'x', clock: {} as never })).toThrow(TypeError);
+    expect(() => new RedisBudgetStore({ client: r.client, name: 'x', retryInterval: -1 })).toThrow('`retryInterval` must be a finite number >= 0, got -1');
+    expect(() => new RedisBudgetStore({ client: r.client, name: 'x', keyTtl: 1 } as never)).toThrow('RedisBudgetStore: unknown option `keyTtl`');
   });
 });

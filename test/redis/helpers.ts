@@ -38,25 +38,34 @@ export async function ioRedis(url = redisUrl): Promise<Redis> {
 }
 
 /**
- * A suite's node-redis client (connected before its tests) and a key prefix of its own (every
- * key under it deleted after them). Read `client` inside tests and hooks, not at collection.
+ * A suite's node-redis and ioredis clients (connected before its tests) and a key prefix of its
+ * own (every key under it deleted after them). Read them inside tests and hooks, not at collection.
  */
-export function suiteRedis(tag: string): { readonly client: NodeRedis; readonly prefix: string } {
+export function suiteRedis(tag: string): { readonly client: NodeRedis; readonly io: Redis; readonly prefix: string } {
   const prefix = uniquePrefix(tag);
   let client: NodeRedis | undefined;
+  let io: Redis | undefined; // an ioredis client too, connected on first use
   beforeAll(async () => {
     redis.require();
     client = await nodeRedis();
+    io = await ioRedis();
   });
   afterAll(async () => {
+    io?.disconnect();
     if (client === undefined) return;
     await deleteKeys(client, prefix);
     await client.quit();
   });
+  const connected = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error('suiteRedis: the clients are connected in beforeAll');
+    return value;
+  };
   return {
     get client(): NodeRedis {
-      if (client === undefined) throw new Error('suiteRedis: the client is connected in beforeAll');
-      return client;
+      return connected(client);
+    },
+    get io(): Redis {
+      return connected(io);
     },
     prefix,
   };
