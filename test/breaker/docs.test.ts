@@ -1,25 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { markdownTable, unquote } from '../helpers/markdown.js';
 import { ADVANCED_CIRCUIT_BREAKER_DEFAULTS } from '../../src/breaker/advanced-circuit-breaker.js';
 import { CIRCUIT_BREAKER_DEFAULTS } from '../../src/breaker/circuit-breaker.js';
 
 const page = readFileSync(new URL('../../docs/circuit-breakers.md', import.meta.url), 'utf8');
 
 /** Rows (option → default cell) of the first `| option | default | meaning |` table after `## heading`. */
-function optionTable(heading: string): Map<string, string> {
-  const start = page.indexOf(`\n## ${heading}\n`);
-  expect(start, `docs/circuit-breakers.md has a "## ${heading}" section`).toBeGreaterThan(-1);
-  const lines = page.slice(start).split('\n');
-  const header = lines.findIndex((l) => l.startsWith('| option | default | meaning |'));
-  expect(header).toBeGreaterThan(-1);
-  const rows = new Map<string, string>();
-  for (const line of lines.slice(header + 2)) {
-    if (!line.startsWith('|')) break;
-    const [option, value] = line.slice(1, -1).split(' | ').map((c) => c.trim());
-    rows.set(option!.replace(/`/g, ''), value!);
-  }
-  return rows;
-}
+const optionTable = (heading: string): Map<string, string> =>
+  new Map(markdownTable(page, `## ${heading}`, 'option | default | meaning').map(([option, value]) => [unquote(option), value ?? '']));
 
 /** How a default is written in the docs: `5`, `undefined`, `{ type: 'count', size: 100 }`. */
 const format = (value: unknown): string => {

@@ -1,25 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { markdownTable, unquote } from '../helpers/markdown.js';
 import { RETRY_OPTION_KEYS } from '../../src/core/options.js';
 import { WRAPPER_DEFAULTS } from '../../src/decorators/presets-wrappers.js';
 import { PRESETS } from '../../src/policies/presets.js';
 
 const page = readFileSync(new URL('../../docs/decorators.md', import.meta.url), 'utf8');
 
-/** Rows of the first markdown table after `heading` whose header starts with `| first |`. */
-function table(heading: string, first: string): string[][] {
-  const start = page.indexOf(`\n${heading}\n`);
-  expect(start, `docs/decorators.md has "${heading}"`).toBeGreaterThan(-1);
-  const lines = page.slice(start).split('\n');
-  const header = lines.findIndex((l) => l.startsWith(`| ${first} |`));
-  expect(header).toBeGreaterThan(-1);
-  const rows: string[][] = [];
-  for (const line of lines.slice(header + 2)) {
-    if (!line.startsWith('|')) break;
-    rows.push(line.slice(1, -1).split(' | ').map((c) => c.trim().replace(/`/g, '')));
-  }
-  return rows;
-}
+const table = (heading: string, first: string): string[][] => markdownTable(page, heading, first).map((row) => row.map(unquote));
 
 describe('docs/decorators.md agrees with the code', () => {
   it('the presets table lists the WRAPPER_DEFAULTS (and PRESETS) values', () => {

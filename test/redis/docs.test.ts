@@ -1,20 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { markdownTable, unquote } from '../helpers/markdown.js';
 import { REDIS_STORE_DEFAULTS } from '../../src/redis/options.js';
 
 const page = readFileSync(new URL('../../docs/distributed.md', import.meta.url), 'utf8');
 
 describe('docs/distributed.md', () => {
   it('the options table lists exactly REDIS_STORE_DEFAULTS', () => {
-    const start = page.indexOf('\n## Options\n');
-    expect(start).toBeGreaterThan(-1);
-    const lines = page.slice(start).split('\n');
-    const header = lines.findIndex((l) => l.startsWith('| option |'));
     const documented: Record<string, unknown> = {};
-    for (const line of lines.slice(header + 2)) {
-      if (!line.startsWith('|')) break;
-      const [option, value] = line.slice(1, -1).split(' | ').map((c) => c.trim().replace(/`/g, ''));
-      documented[option as string] = /^'.*'$/.test(value as string) ? (value as string).slice(1, -1) : Number(value);
+    for (const [option, cell] of markdownTable(page, '## Options', 'option')) {
+      const value = unquote(cell);
+      documented[unquote(option)] = /^'.*'$/.test(value) ? value.slice(1, -1) : Number(value);
     }
     expect(documented).toEqual({ ...REDIS_STORE_DEFAULTS });
   });

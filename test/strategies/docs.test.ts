@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { markdownTable } from '../helpers/markdown.js';
 import { ADAPTIVE_DEFAULTS, AdaptiveStrategy } from '../../src/strategies/adaptive.js';
 import { EXPONENTIAL_DEFAULTS, ExponentialBackoffStrategy } from '../../src/strategies/exponential.js';
 import { FIXED_DEFAULTS } from '../../src/strategies/fixed.js';
@@ -9,21 +10,7 @@ import { mulberry32 } from '../../src/cli/rng.js';
 
 const page = readFileSync(new URL('../../docs/strategies.md', import.meta.url), 'utf8');
 
-/** The rows of the first markdown table after `## heading` whose header starts with `first`. */
-function table(heading: string, first: string): string[][] {
-  const start = page.indexOf(`\n## ${heading}\n`);
-  expect(start, `docs/strategies.md has a "## ${heading}" section`).toBeGreaterThan(-1);
-  const end = page.indexOf('\n## ', start + 1);
-  const lines = page.slice(start, end === -1 ? undefined : end).split('\n');
-  const header = lines.findIndex((l) => l.startsWith(`| ${first} |`));
-  expect(header).toBeGreaterThan(-1);
-  const rows: string[][] = [];
-  for (const line of lines.slice(header + 2)) {
-    if (!line.startsWith('|')) break;
-    rows.push(line.slice(1, -1).split(' | ').map((c) => c.trim()));
-  }
-  return rows;
-}
+const table = (heading: string, first: string): string[][] => markdownTable(page, `## ${heading}`, first);
 
 const literal = (cell: string): unknown => {
   const code = /^`(.*)`$/.exec(cell)?.[1];
