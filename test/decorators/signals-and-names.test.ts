@@ -7,36 +7,42 @@ import { getEventListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { currentAttempt } from '../../src/core/attempt-context.js';
 import { retryAsync } from '../../src/core/retry-async.js';
+import { VirtualClock } from '../../src/core/virtual-clock.js';
 import { withSignal } from '../../src/decorators/call-signal.js';
 import { retryWithTimeout } from '../../src/decorators/presets-wrappers.js';
 import { asyncRetry, retry } from '../../src/decorators/wrappers.js';
 import { RetryTimeoutError } from '../../src/errors/library-errors.js';
 
 const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 describe("the first attempt's signal, read after the total timeout expired", () => {
   it('retryAsync (default fast path): ctx.signal is aborted with the RetryTimeoutError', async () => {
+    const clock = new VirtualClock();
     let ctx: { signal: AbortSignal } | undefined;
-    const error = await retryAsync(
+    const call = retryAsync(
       (c) => {
         ctx = c;
-        return sleep(40);
+        return new Promise((resolve) => clock.setTimeout(() => resolve(undefined), 40));
       },
-      { timeout: 5 },
+      { timeout: 5, clock },
     ).catch((e: unknown) => e);
+    await clock.runAll();
+    const error = await call;
     expect(error).toBeInstanceOf(RetryTimeoutError);
     expect(ctx?.signal.aborted).toBe(true);
     expect(ctx?.signal.reason).toBe(error);
   });
 
   it('retryWithTimeout: currentAttempt().signal taken at the start, read after the expiry, is aborted', async () => {
+    const clock = new VirtualClock();
     let attempt: { signal: AbortSignal } | undefined;
-    const call = retryWithTimeout({ totalTimeout: 5 })(async () => {
+    const call = retryWithTimeout({ totalTimeout: 5, clock })(async () => {
       attempt = currentAttempt();
-      await sleep(40);
+      await new Promise((resolve) => clock.setTimeout(() => resolve(undefined), 40));
     });
-    await expect(call()).rejects.toBeInstanceOf(RetryTimeoutError);
+    const outcome = expect(call()).rejects.toBeInstanceOf(RetryTimeoutError);
+    await clock.runAll();
+    await outcome;
     expect(attempt?.signal.aborted).toBe(true);
   });
 });
@@ -94,9 +100,13 @@ describe('withSignal through helpers', () => {
 describe('an options signal shared by many calls with per-call signals', () => {
   it('holds one listener however many calls are in flight, and none after they settle', async () => {
     const shutdown = new AbortController();
-    const get = asyncRetry({ signal: shutdown.signal, timeout: Infinity })(() => sleep(5));
+    const clock = new VirtualClock();
+    const get = asyncRetry({ signal: shutdown.signal, timeout: Infinity, clock })(
+      () => new Promise((resolve) => clock.setTimeout(() => resolve(undefined), 5)),
+    );
     const calls = Array.from({ length: 20 }, () => get.withSignal(new AbortController().signal)());
     expect(getEventListeners(shutdown.signal, 'abort')).toHaveLength(1);
+    await clock.runAll();
     await Promise.all(calls);
     expect(getEventListeners(shutdown.signal, 'abort')).toHaveLength(0);
   });
