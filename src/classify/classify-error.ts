@@ -33,7 +33,7 @@ import {
   TRANSIENT_STATUSES,
   UNDICI_PREFIX,
 } from './known-codes.js';
-import { retryAfterOf } from './retry-after.js';
+import { readSafely, retryAfterOf } from './retry-after.js';
 
 export type { ErrorCategory } from './known-codes.js';
 export { ERROR_CATEGORIES } from './known-codes.js';
@@ -66,14 +66,7 @@ interface Found {
   readonly status?: number;
 }
 
-const get = (value: unknown, key: PropertyKey): unknown => {
-  if (value === null || (typeof value !== 'object' && typeof value !== 'function')) return undefined;
-  try {
-    return (value as Record<PropertyKey, unknown>)[key];
-  } catch {
-    return undefined;
-  }
-};
+const get = readSafely;
 const str = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 const brandOf = (value: unknown, name: string): boolean => {
   try {

@@ -5,15 +5,19 @@
  * (ky `core/retry-timing.ts`, undici `retry-handler.js`). Nothing here ever throws.
  */
 
-/** Property read that survives throwing getters and hostile Proxies. */
-const get = (value: unknown, key: string): unknown => {
+/**
+ * `value[key]`, or `undefined` for a primitive, a throwing getter or a hostile Proxy: how the
+ * library reads the fields of errors and objects it did not make.
+ */
+export const readSafely = (value: unknown, key: PropertyKey): unknown => {
   if (value === null || (typeof value !== 'object' && typeof value !== 'function')) return undefined;
   try {
-    return (value as Record<string, unknown>)[key];
+    return (value as Record<PropertyKey, unknown>)[key];
   } catch {
     return undefined;
   }
 };
+const get = readSafely;
 
 const DELTA_SECONDS = /^\d+(?:\.\d+)?$/;
 

@@ -1,7 +1,7 @@
 /**
  * The retry loop: one call of the executor as a small state machine (see `Call`).
  */
-import { retryAfterOf } from '../classify/retry-after.js';
+import { readSafely, retryAfterOf } from '../classify/retry-after.js';
 import {
   CircuitOpenError,
   MaxRetriesExceededError,
@@ -570,24 +570,15 @@ export class Call<T> implements AbortSubscriber, DeadlineEntry {
 
 /** The `CircuitOpenError` of a breaker a failed attempt left open, named as the breaker names itself. */
 const openError = (breaker: BreakerGuard, retryAfter: number, cause: unknown): CircuitOpenError => {
-  let name: unknown;
-  try {
-    name = (breaker as { name?: unknown }).name;
-  } catch {
-    name = undefined;
-  }
+  const name = readSafely(breaker, 'name');
   const who = typeof name === 'string' ? `Circuit "${name}"` : 'Circuit';
   return new CircuitOpenError({ retryAfter, cause, message: `${who} is open; retry after ${Math.ceil(retryAfter)} ms` });
 };
 
 /** The breaker's `retryAfter` (0 when it has none, or reading it throws). */
 const breakerOpenFor = (breaker: BreakerGuard): number => {
-  try {
-    const ms = breaker.retryAfter;
-    return typeof ms === 'number' && ms > 0 ? ms : 0;
-  } catch {
-    return 0;
-  }
+  const ms = readSafely(breaker, 'retryAfter');
+  return typeof ms === 'number' && ms > 0 ? ms : 0;
 };
 
 export const releasePermit = (breaker: BreakerGuard, permit: unknown): void => {
