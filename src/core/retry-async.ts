@@ -36,7 +36,7 @@ class GuardedFirst<T> implements DeadlineEntry {
     defer(this);
     this.start = plan.clock.now();
     deadlineList(plan.clock, plan.timeout as number).add(this, this.start);
-    safeHook(plan.budget, 'recordFirstAttempt');
+    if (plan.budget !== undefined) safeHook(plan.budget, 'recordFirstAttempt');
     let result: T | PromiseLike<T>;
     let pending: boolean;
     try {
